@@ -1,0 +1,9 @@
+import { api } from './client';
+import type { ApiKey, CreatedApiKey } from './types';
+
+export const listApiKeys = () => api.get<ApiKey[]>('/api-keys').then((r) => r.data);
+
+export const createApiKey = (key_name: string) =>
+  api.post<CreatedApiKey>('/api-keys', { key_name }).then((r) => r.data);
+
+export const revokeApiKey = (id: string) => api.delete(`/api-keys/${id}`).then(() => undefined);
