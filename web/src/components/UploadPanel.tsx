@@ -126,7 +126,7 @@ export function UploadPanel({ onUploaded }: { onUploaded: (ds: DataSource) => vo
               </button>
             )}
           </div>
-          <div className="grid gap-3 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
             <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} disabled={uploading} />
             {isXlsx && <Field label="Sheet (optional)" value={sheet} onChange={(e) => setSheet(e.target.value)} disabled={uploading} hint="Leave empty for the first sheet." />}
           </div>

@@ -144,7 +144,7 @@ export default function Analysis() {
           Upload a CSV, Excel or JSON file first, then come back to ask questions about it.
         </EmptyState>
       ) : (
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
           <div className="min-w-0 space-y-5">
             <div className="card space-y-4">
               <DataSourcePicker

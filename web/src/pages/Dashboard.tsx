@@ -40,7 +40,7 @@ export default function Dashboard() {
           <StatCard icon={HardDrive} label="Storage" value={formatBytes(stats.data.storage_used_bytes)} />
         </div>
       )}
-      <div className="mt-6 grid gap-6 lg:grid-cols-3">
+      <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <QuickAsk />
           <UsageChart />

@@ -69,7 +69,7 @@ export default function Landing() {
           <h2 id="features" className="sr-only">
             Features
           </h2>
-          <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {features.map(({ icon: Icon, title, text }) => (
               <li key={title} className="card">
                 <Icon className="text-brand-600" aria-hidden />

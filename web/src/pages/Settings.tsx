@@ -9,7 +9,7 @@ export default function Settings() {
   return (
     <>
       <PageHeader title="Settings" subtitle="Your profile, password and API keys." />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <ProfileForm />
         <PasswordForm />
         <div className="lg:col-span-2">

@@ -33,7 +33,7 @@ export function InsightsTab({ id }: { id: string }) {
   return (
     <div className="space-y-4">
       {p.data.sampled && <p className="text-xs text-slate-500">Computed on a sample of the rows.</p>}
-      <ul className="grid gap-4 lg:grid-cols-2">
+      <ul className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         {p.data.insights.map((i, k) => {
           const res = insightResult(i);
           return (

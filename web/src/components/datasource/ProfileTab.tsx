@@ -14,7 +14,7 @@ export function ProfileTab({ id }: { id: string }) {
   if (!p.data) return <Spinner label="Profiling columns…" />;
   const rows = p.data.row_count;
   return (
-    <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+    <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-3">
       {p.data.columns.map((c) => (
         <li key={c.name} className="card space-y-3">
           <div className="flex items-start justify-between gap-2">

@@ -1,0 +1,251 @@
+// The user flows of issue 8, against a real server.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCsv } from './csv.mjs';
+import { assert, assertEq, test } from './harness.mjs';
+
+const SALES_CSV = '../shared/eval/business-dev/tables/supermarket_sales.csv';
+const PASSWORD = 'E2e-Strong-pass-1!';
+
+/** Full-page screenshots of the current page at desktop (1280) and phone (390) width. */
+async function shots(page, outDir, name) {
+  await page.waitForLoadState('networkidle').catch(() => {});
+  for (const [w, h, tag] of [
+    [1280, 800, 'desktop'],
+    [390, 844, 'phone'],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    // Let responsive charts re-measure, and check nothing overflows sideways.
+    let overflow = 0;
+    for (let i = 0; i < 20; i++) {
+      await page.waitForTimeout(100);
+      overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow <= 1 && i >= 2) break;
+    }
+    await page.screenshot({ path: join(outDir, `${name}-${tag}.png`), fullPage: true });
+    assert(overflow <= 1, `${name}: page overflows horizontally by ${overflow}px at ${w}px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function login(page, email, password) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+export function registerFlows() {
+  test('landing page explains the product and links to sign up, log in and the demo', async ({ page, outDir }) => {
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: /AI data analyst/ }).waitFor();
+    await page.getByText('demo@insightiq.local').first().waitFor();
+    assertEq(await page.getByRole('link', { name: 'Sign up' }).getAttribute('href'), '/register', 'sign up link');
+    await shots(page, outDir, '01-landing');
+  });
+
+  test('register with the live password checklist', async ({ page, outDir, state }) => {
+    state.email = `e2e-${Date.now()}@example.com`;
+    await page.goto('/register');
+    await page.getByLabel('Full name').fill('Erin Tester');
+    await page.getByLabel('Email').fill(state.email);
+    await page.getByLabel('Password', { exact: true }).fill('weak');
+    const met = () => page.locator('[aria-label="Password requirements"] li.text-green-700').count();
+    assertEq(await met(), 1, 'rules met by "weak"');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    assertEq(await met(), 5, 'rules met by a strong password');
+    await page.getByLabel('Confirm password').fill(PASSWORD);
+    await shots(page, outDir, '02-register');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.waitForURL(/\/dashboard/);
+    await page.getByRole('heading', { name: /Hello, Erin/ }).waitFor();
+  });
+
+  test('log out, then log in again', async ({ page, outDir, state }) => {
+    await page.getByRole('button', { name: 'Log out' }).first().click();
+    await page.waitForURL(/\/login/);
+    await shots(page, outDir, '03-login');
+    await login(page, state.email, PASSWORD);
+    await page.waitForURL(/\/dashboard/);
+    await page.getByRole('heading', { name: /Hello, Erin/ }).waitFor();
+    await page.getByText('Data sources', { exact: true }).first().waitFor();
+    await shots(page, outDir, '04-dashboard-empty');
+  }, { dependsOn: 'register with the live password checklist' });
+
+  test('upload supermarket_sales.csv with progress; listed with 1,000 rows', async ({ page, outDir, repoRoot, state }) => {
+    await page.goto('/data-sources');
+    await page.getByText('No data sources yet').waitFor();
+    await page.locator('#upload-file').setInputFiles(join(repoRoot, SALES_CSV));
+    await page.getByLabel('Name').fill('Supermarket sales');
+    const upload = page.waitForResponse((r) => r.url().includes('/data-sources/upload-csv'));
+    upload.catch(() => {});
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const res = await upload;
+    assertEq(res.status(), 201, `upload status (${await res.text().catch(() => '')})`);
+    state.source = await res.json();
+    assertEq(state.source.row_count, 1000, 'row_count in the upload response');
+    await page.getByText(/is ready: 1,000 rows/).waitFor();
+    const row = page.locator('[data-testid="sources-table"] tr', { hasText: 'Supermarket sales' });
+    await row.waitFor();
+    assertEq((await row.locator('[data-testid="row-count"]').textContent())?.trim(), '1,000', 'row count in the list');
+    await shots(page, outDir, '05-data-sources');
+  }, { dependsOn: 'log out, then log in again' });
+
+  test('data-source page: preview, profile, insights, columns', async ({ page, outDir, state }) => {
+    await page.goto(`/data-sources/${state.source.id}`);
+    await page.getByRole('heading', { name: 'Supermarket sales' }).waitFor();
+    assertEq((await page.getByTestId('detail-rows').textContent())?.trim(), '1,000', 'rows on the detail page');
+    await page.getByRole('region', { name: 'Data preview' }).locator('tbody tr').first().waitFor();
+    await shots(page, outDir, '06-data-source-preview');
+    await page.getByRole('tab', { name: 'Column profile' }).click();
+    await page.getByRole('tabpanel').getByRole('heading', { name: 'City' }).waitFor();
+    await shots(page, outDir, '07-data-source-profile');
+    await page.getByRole('tab', { name: 'Insights' }).click();
+    await page.getByRole('tabpanel').locator('li, [role="alert"], h3').first().waitFor();
+    await shots(page, outDir, '08-data-source-insights');
+    await page.getByRole('tab', { name: 'Descriptions & synonyms' }).click();
+    await page.getByLabel('Synonyms of Total').fill('sales, revenue');
+    await page.getByRole('button', { name: 'Save columns' }).click();
+    await page.getByText('Column descriptions saved.').waitFor();
+    await shots(page, outDir, '09-data-source-columns');
+  }, { dependsOn: 'upload supermarket_sales.csv with progress; listed with 1,000 rows' });
+
+  test('ask "total sales by city": bar chart and table with the right numbers', async ({ page, outDir, repoRoot, state }) => {
+    const rows = parseCsv(readFileSync(join(repoRoot, SALES_CSV), 'utf8'));
+    const expected = {};
+    for (const r of rows) expected[r.City] = (expected[r.City] ?? 0) + Number(r.Total);
+
+    await page.goto(`/analysis?source=${state.source.id}`);
+    await page.getByLabel('Your question').fill('total sales by city');
+    const answer = page.waitForResponse((r) => r.url().includes('/queries/natural-language'));
+    answer.catch(() => {});
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    const body = await (await answer).json();
+    assert(body.status !== 'needs_clarification', `the engine asked for clarification: ${JSON.stringify(body)}`);
+    state.query = body;
+    await page.locator('figure[data-chart-type="bar"] .recharts-bar-rectangle').first().waitFor();
+    const bars = await page.locator('figure[data-chart-type="bar"] .recharts-bar-rectangle').count();
+    assertEq(bars, 3, 'bars in the chart');
+    const table = page.getByRole('region', { name: 'Query result' });
+    const cells = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+    assertEq(cells.length, 3, 'result rows');
+    for (const [city, total] of Object.entries(expected)) {
+      const r = cells.find((c) => c.includes(city));
+      assert(r, `a row for ${city} in ${JSON.stringify(cells)}`);
+      const nums = r.map((c) => Number(c.replace(/[,$]/g, ''))).filter((n) => Number.isFinite(n));
+      assert(nums.some((n) => Math.abs(n - total) < 0.01), `${city}: expected ${total.toFixed(4)}, row was ${JSON.stringify(r)}`);
+    }
+    await page.getByText('How we read it:').waitFor();
+    await page.getByRole('button', { name: 'SQL', exact: true }).click();
+    const sql = await page.locator('pre code').first().textContent();
+    assert(/select/i.test(sql ?? ''), `SQL shown: ${sql}`);
+    await shots(page, outDir, '10-analysis-answer');
+  }, { dependsOn: 'upload supermarket_sales.csv with progress; listed with 1,000 rows' });
+
+  test('switch chart type, edit and re-run the SQL', async ({ page }) => {
+    await page.getByRole('radio', { name: 'Pie' }).click();
+    await page.locator('figure[data-chart-type="pie"]').waitFor();
+    await page.getByRole('radio', { name: 'Bar' }).click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const editor = page.getByLabel('Edit the SQL and run it');
+    const sql = await editor.inputValue();
+    await editor.fill(`SELECT * FROM (${sql.replace(/;\s*$/, '')}) t LIMIT 2`);
+    const run = page.waitForResponse((r) => r.url().includes('/queries/execute'));
+    run.catch(() => {});
+    await page.getByRole('button', { name: 'Run SQL' }).click();
+    const res = await run;
+    assertEq(res.status(), 200, `execute status (${await res.text().catch(() => '')})`);
+    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Query result"] tbody tr').length === 2);
+  }, { dependsOn: 'ask "total sales by city": bar chart and table with the right numbers' });
+
+  test('save the query; it appears under saved queries', async ({ page, outDir, state }) => {
+    // Back to the natural-language answer through this session's history.
+    await page.getByRole('button', { name: /total sales by city/ }).first().click();
+    await page.locator('figure[data-chart-type="bar"]').waitFor();
+    await page.getByRole('button', { name: 'Save query' }).click();
+    await page.getByText('Saved. Find it under Saved queries.').waitFor();
+    await page.getByRole('button', { name: 'Save chart' }).click();
+    await page.getByText('Chart saved with this query.').waitFor();
+    await page.goto('/saved');
+    await page.getByRole('list', { name: 'saved queries' }).getByText('total sales by city').waitFor();
+    await shots(page, outDir, '11-saved-queries');
+    await page.goto('/history');
+    await page.getByRole('list', { name: 'queries' }).getByText('total sales by city').first().waitFor();
+    await page.getByLabel('Search queries').fill('no such question xyz');
+    await page.getByText('Nothing matches').waitFor();
+    await page.getByLabel('Search queries').fill('');
+    await shots(page, outDir, '12-history');
+    // Open a saved query again from the list.
+    await page.goto('/saved');
+    await page.getByRole('button', { name: 'Open' }).first().click();
+    await page.waitForURL(/\/analysis/);
+    await page.locator('figure[data-chart-type]').first().waitFor();
+    assert(state.query?.id, 'query id');
+  }, { dependsOn: 'ask "total sales by city": bar chart and table with the right numbers' });
+
+  test('dashboard shows counts, storage and recent activity', async ({ page, outDir }) => {
+    await page.goto('/dashboard');
+    await page.getByRole('heading', { name: 'Recent activity' }).waitFor();
+    await page.getByRole('heading', { name: 'Storage' }).waitFor();
+    await shots(page, outDir, '13-dashboard');
+  }, { dependsOn: 'log out, then log in again' });
+
+  test('create an API key (shown once) and revoke it', async ({ page, outDir }) => {
+    await page.goto('/settings');
+    await page.getByLabel('Key name').fill('e2e script');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-key-value').textContent())?.trim() ?? '';
+    assert(key.startsWith('iq_'), `new key starts with iq_: ${key.slice(0, 6)}…`);
+    const row = page.getByTestId('api-key-row').filter({ hasText: 'e2e script' });
+    await row.waitFor();
+    await shots(page, outDir, '14-settings');
+    await page.getByRole('button', { name: 'Done' }).click();
+    assertEq(await page.getByTestId('new-key-value').count(), 0, 'the full key is gone after Done');
+    await row.getByRole('button', { name: /Revoke/ }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByTestId('api-key-row').filter({ hasText: 'e2e script' }).waitFor({ state: 'detached' });
+  }, { dependsOn: 'log out, then log in again' });
+
+  test('a broken file shows the API error message', async ({ page, state }) => {
+    const bad = join(tmpdir(), `broken-${Date.now()}.xlsx`);
+    writeFileSync(bad, 'this is not a spreadsheet at all\u0000\u0001\u0002');
+    await page.goto('/data-sources');
+    await page.locator('#upload-file').setInputFiles(bad);
+    const upload = page.waitForResponse((r) => r.url().includes('/data-sources/upload-csv'));
+    upload.catch(() => {});
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const res = await upload;
+    assert(res.status() >= 400, `broken upload should fail, got ${res.status()}`);
+    const body = await res.json();
+    const message = body?.error?.message;
+    assert(message, `error body follows the contract: ${JSON.stringify(body)}`);
+    await page.getByRole('alert').filter({ hasText: message }).waitFor();
+    state.brokenMessage = message;
+  }, { dependsOn: 'log out, then log in again' });
+
+  test('expired session goes to login and comes back to the page', async ({ page, context, state }) => {
+    await page.goto('/saved');
+    await page.getByRole('heading', { name: 'Saved queries' }).waitFor();
+    await context.clearCookies();
+    await page.reload();
+    await page.waitForURL(/\/login\?next=%2Fsaved/);
+    await login(page, state.email, PASSWORD);
+    await page.waitForURL(/\/saved$/);
+    await page.getByRole('heading', { name: 'Saved queries' }).waitFor();
+  }, { dependsOn: 'log out, then log in again' });
+
+  test('log out ends the session', async ({ page }) => {
+    await page.getByRole('button', { name: 'Log out' }).first().click();
+    await page.waitForURL(/\/login/);
+    await page.goto('/dashboard');
+    await page.waitForURL(/\/login\?next=%2Fdashboard/);
+  }, { dependsOn: 'log out, then log in again' });
+
+  test('forgot-password and not-found pages render', async ({ page, outDir }) => {
+    await page.goto('/forgot-password');
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await shots(page, outDir, '15-forgot-password');
+    await page.goto('/no/such/page');
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  });
+}

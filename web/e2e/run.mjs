@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Browser tests: build check -> start a real InsightIQ server -> drive the web app in
+// headless system Chromium (playwright-core, no browser download) -> screenshots.
+//
+//   INSIGHTIQ_BIN        server binary (default $CARGO_TARGET_DIR/debug/insightiq,
+//                        CARGO_TARGET_DIR defaulting to ~/.cache/insightiq/target)
+//   CHROMIUM_PATH        browser (default /usr/bin/chromium)
+//   E2E_BASE_URL         use an already running server instead of starting one
+//   E2E_HEADED=1         show the browser
+//   E2E_MOCK=1           run against the in-memory contract mock (e2e/mock-api.mjs)
+//                        instead of the real server (`npm run e2e:mock`)
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { runAll } from './harness.mjs';
+import { registerFlows } from './flows.mjs';
+import { startMockApi } from './mock-api.mjs';
+import { startServer } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const webDir = resolve(here, '..');
+const outDir = join(webDir, 'test-output');
+mkdirSync(outDir, { recursive: true });
+
+const serverLog = [];
+const log = (chunk) => serverLog.push(String(chunk));
+
+async function main() {
+  if (!existsSync(join(webDir, 'dist', 'index.html'))) {
+    console.error('web/dist is missing: run `npm run build` first.');
+    process.exit(1);
+  }
+
+  let server;
+  if (process.env.E2E_MOCK === '1') {
+    server = await startMockApi({ webDir: join(webDir, 'dist') });
+  } else if (process.env.E2E_BASE_URL) {
+    server = { base: process.env.E2E_BASE_URL.replace(/\/$/, ''), stop: async () => {} };
+  } else {
+    try {
+      server = await startServer({ webDir: join(webDir, 'dist'), log });
+    } catch (e) {
+      console.error(`e2e: ${e.message}`);
+      if (serverLog.length) console.error(serverLog.join('').slice(-4000));
+      process.exit(1);
+    }
+  }
+  console.log(`e2e: server at ${server.base}${server.health ? ` (version ${server.health.version})` : ''}`);
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: process.env.E2E_HEADED !== '1',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.base, acceptDownloads: true });
+  context.setDefaultTimeout(Number(process.env.E2E_TIMEOUT_MS ?? 15_000));
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+
+  const ctx = {
+    base: server.base,
+    browser,
+    context,
+    page,
+    outDir,
+    repoRoot: resolve(webDir, '..'),
+    consoleErrors,
+    state: {},
+    onFailure: async (name) => {
+      const file = join(outDir, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`      screenshot: ${file}; url: ${page.url()}`);
+    },
+  };
+  registerFlows();
+  let result;
+  try {
+    result = await runAll(ctx);
+  } finally {
+    await browser.close().catch(() => {});
+    await server.stop();
+    writeFileSync(join(outDir, 'server.log'), serverLog.join(''));
+    if (consoleErrors.length) writeFileSync(join(outDir, 'browser-console.log'), consoleErrors.join('\n'));
+  }
+  process.exit(result.failed > 0 ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
