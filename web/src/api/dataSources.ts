@@ -1,8 +1,9 @@
 import { api } from './client';
+import { asPage } from './normalize';
 import type { DataSource, InsightsResponse, Page, Preview, Profile } from './types';
 
 export const listDataSources = (page = 1, page_size = 20) =>
-  api.get<Page<DataSource>>('/data-sources', { params: { page, page_size } }).then((r) => r.data);
+  api.get<Page<DataSource>>('/data-sources', { params: { page, page_size } }).then((r) => asPage(r.data, page, page_size));
 
 export const getDataSource = (id: string) => api.get<DataSource>(`/data-sources/${id}`).then((r) => r.data);
 
@@ -23,10 +24,10 @@ export const getPreview = (id: string, offset = 0, limit = 50) =>
 export const getProfile = (id: string) => api.get<Profile>(`/data-sources/${id}/profile`).then((r) => r.data);
 
 export const getInsights = (id: string) =>
-  api.get<InsightsResponse>(`/data-sources/${id}/insights`).then((r) => r.data);
+  api.get<InsightsResponse>(`/data-sources/${id}/insights`).then((r) => ({ ...r.data, insights: r.data?.insights ?? [] }));
 
 export const getSuggestions = (id: string) =>
-  api.get<{ questions: string[] }>(`/data-sources/${id}/suggestions`).then((r) => r.data.questions ?? []);
+  api.get<{ questions: string[] }>(`/data-sources/${id}/suggestions`).then((r) => (Array.isArray(r.data) ? (r.data as string[]) : (r.data?.questions ?? [])));
 
 export const ACCEPTED_UPLOADS = ['.csv', '.tsv', '.txt', '.xlsx', '.json'];
 

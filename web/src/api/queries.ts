@@ -1,4 +1,5 @@
 import { api } from './client';
+import { asPage } from './normalize';
 import type { AskResponse, Page, QueryRecord } from './types';
 
 export const askQuestion = (data_source_id: string, query_text: string) =>
@@ -16,10 +17,10 @@ export interface QueryListParams {
 }
 
 export const listQueries = (params: QueryListParams = {}) =>
-  api.get<Page<QueryRecord>>('/queries', { params: clean(params) }).then((r) => r.data);
+  api.get<Page<QueryRecord>>('/queries', { params: clean(params) }).then((r) => asPage(r.data, params.page, params.page_size));
 
 export const listSaved = (params: QueryListParams = {}) =>
-  api.get<Page<QueryRecord>>('/queries/saved', { params: clean(params) }).then((r) => r.data);
+  api.get<Page<QueryRecord>>('/queries/saved', { params: clean(params) }).then((r) => asPage(r.data, params.page, params.page_size));
 
 export const getQuery = (id: string) => api.get<QueryRecord>(`/queries/${id}`).then((r) => r.data);
 

@@ -174,7 +174,9 @@ export interface ResultData {
 export interface QueryVisualization {
   id?: string;
   chart_type: ChartType;
-  config: ChartSpec;
+  config?: ChartSpec;
+  /** some responses name the spec like the visualizations endpoints do */
+  config_json?: ChartSpec;
 }
 
 export interface QueryRecord {

@@ -28,7 +28,10 @@ export function AnswerView({
   const result = record.result_data ?? { columns: [], rows: [], row_count: 0 };
   const serverViz = record.visualizations?.[0];
   const initialSpec = useMemo<ChartSpec>(
-    () => (serverViz?.config ? resolveSpec({ ...serverViz.config, chart_type: serverViz.config.chart_type ?? serverViz.chart_type }, result) : defaultSpec(result)),
+    () => {
+      const cfg = serverViz?.config ?? serverViz?.config_json;
+      return cfg ? resolveSpec({ ...cfg, chart_type: cfg.chart_type ?? serverViz!.chart_type, y_keys: cfg.y_keys ?? [] }, result) : defaultSpec(result);
+    },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [record.id],
   );

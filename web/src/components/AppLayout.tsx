@@ -58,7 +58,7 @@ export function AppLayout() {
         Skip to content
       </a>
       {/* Desktop sidebar */}
-      <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white lg:flex">
+      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-white lg:flex">
         <NavLink to="/dashboard" className="flex items-center gap-2 px-5 py-4 text-lg font-bold">
           <span className="grid h-8 w-8 place-items-center rounded-lg bg-brand-600 text-white">
             <BarChart3 size={18} aria-hidden />

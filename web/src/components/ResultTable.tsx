@@ -1,6 +1,7 @@
 import type { Cell, ResultColumn } from '../api/types';
 import { isNumericType } from '../lib/chart';
 import { formatCell } from '../lib/format';
+import { cellAt } from '../api/normalize';
 
 /** A scrollable, accessible table of result rows. */
 export function ResultTable({
@@ -49,7 +50,7 @@ export function ResultTable({
             <tr key={i} className="border-t border-slate-100 odd:bg-white even:bg-slate-50/60">
               {rowOffset !== undefined && <td className="px-3 py-1.5 text-right text-xs text-slate-400">{rowOffset + i + 1}</td>}
               {columns.map((c, j) => {
-                const v = r[j];
+                const v = cellAt(r, j, c.name);
                 return (
                   <td
                     key={c.name}

@@ -41,7 +41,7 @@ export function ProfileForm() {
   async function onAvatar(file: File | undefined) {
     if (!file) return;
     setMsg(null);
-    if (!file.type.startsWith('image/')) return setMsg({ kind: 'error', text: 'Choose an image file (PNG, JPEG, GIF or WebP).' });
+    if (!file.type.startsWith('image/')) return setMsg({ kind: 'error', text: 'Choose an image file (PNG, JPEG or WebP).' });
     setAvatarBusy(true);
     try {
       setUser(await uploadAvatar(file));
@@ -64,9 +64,9 @@ export function ProfileForm() {
         <div>
           <label htmlFor="avatar-file" className="btn-secondary btn-sm cursor-pointer focus-within:ring-2 focus-within:ring-brand-500">
             {avatarBusy ? 'Uploading…' : 'Change avatar'}
-            <input id="avatar-file" ref={fileRef} type="file" accept="image/*" className="sr-only" onChange={(e) => onAvatar(e.target.files?.[0])} disabled={avatarBusy} />
+            <input id="avatar-file" ref={fileRef} type="file" accept="image/png,image/jpeg,image/webp" className="sr-only" onChange={(e) => onAvatar(e.target.files?.[0])} disabled={avatarBusy} />
           </label>
-          <p className="mt-1 text-xs text-slate-500">PNG, JPEG, GIF or WebP.</p>
+          <p className="mt-1 text-xs text-slate-500">PNG, JPEG or WebP.</p>
         </div>
       </div>
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
