@@ -241,6 +241,27 @@ export function registerFlows() {
     await page.waitForURL(/\/login\?next=%2Fdashboard/);
   }, { dependsOn: 'log out, then log in again' });
 
+  test('keyboard only: log in with Tab and Enter, focus is visible', async ({ page, state }) => {
+    await page.goto('/login');
+    await page.getByRole('heading', { name: 'Log in to InsightIQ' }).waitFor();
+    let guard = 0;
+    while ((await page.evaluate(() => document.activeElement?.getAttribute('type'))) !== 'email' && guard++ < 10) await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement).boxShadow);
+    assert(ring && ring !== 'none', `focused input shows a focus ring (box-shadow: ${ring})`);
+    await page.keyboard.type(state.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/dashboard/);
+    // Tab to the first navigation link and follow it with Enter.
+    guard = 0;
+    while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Data sources' && guard++ < 15) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/data-sources$/);
+    await page.getByRole('button', { name: 'Log out' }).first().click();
+    await page.waitForURL(/\/login/);
+  }, { dependsOn: 'log out, then log in again' });
+
   test('forgot-password and not-found pages render', async ({ page, outDir }) => {
     await page.goto('/forgot-password');
     await page.getByRole('heading', { name: 'Reset your password' }).waitFor();

@@ -1,9 +1,10 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Navigate, Route, Routes, useSearchParams } from 'react-router-dom';
 import { refreshSession } from './api/client';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
 import { Spinner } from './components/Spinner';
+import { safeNext } from './lib/next';
 import Landing from './pages/Landing';
 import Login from './pages/Login';
 import Register from './pages/Register';
@@ -77,9 +78,8 @@ export default function App() {
 /** An already signed-in visitor skips the login form (honouring ?next=). */
 function LoginRoute() {
   const status = useAuth((s) => s.status);
-  if (status === 'authenticated') {
-    const next = new URLSearchParams(window.location.search).get('next');
-    return <Navigate to={next && next.startsWith('/') && !next.startsWith('//') ? next : '/dashboard'} replace />;
-  }
+  // Router state, not window.location: the router may already have moved the URL on.
+  const [params] = useSearchParams();
+  if (status === 'authenticated') return <Navigate to={safeNext(params.get('next'))} replace />;
   return <Login />;
 }
