@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { Navigate, Route, Routes, useSearchParams } from 'react-router-dom';
+import { Navigate, Route, Routes, useParams, useSearchParams } from 'react-router-dom';
 import { refreshSession } from './api/client';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
@@ -65,6 +65,7 @@ export default function App() {
           <Route path="/data-sources" element={<DataSources />} />
           <Route path="/data-sources/:id" element={<DataSourceDetail />} />
           <Route path="/analysis" element={<Analysis />} />
+          <Route path="/queries/:id" element={<QueryRedirect />} />
           <Route path="/saved" element={<SavedQueries />} />
           <Route path="/history" element={<History />} />
           <Route path="/settings" element={<Settings />} />
@@ -82,4 +83,10 @@ function LoginRoute() {
   const [params] = useSearchParams();
   if (status === 'authenticated') return <Navigate to={safeNext(params.get('next'))} replace />;
   return <Login />;
+}
+
+/** `/queries/{id}` (as used in activity links) opens the query on the Analysis page. */
+function QueryRedirect() {
+  const { id = '' } = useParams();
+  return <Navigate to={`/analysis?query=${encodeURIComponent(id)}`} replace />;
 }

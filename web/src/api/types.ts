@@ -60,6 +60,8 @@ export interface DataSource {
   description?: string | null;
   type: SourceType | string;
   status: SourceStatus | string;
+  /** why the status is `error`, when it is */
+  status_message?: string | null;
   row_count: number | null;
   file_size: number | null;
   columns_info: ColumnInfo[];
@@ -181,7 +183,8 @@ export interface QueryVisualization {
 
 export interface QueryRecord {
   id: string;
-  status?: 'answered';
+  /** stored clarifications come back from history with `needs_clarification` */
+  status?: 'answered' | 'needs_clarification';
   data_source_id: string | null;
   query_text: string;
   query_type: 'natural_language' | 'sql' | 'aggregation';

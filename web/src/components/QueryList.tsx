@@ -122,6 +122,7 @@ export function QueryList({
                     {q.result_data && ` · ${formatCount(q.result_data.row_count)} rows`}
                     {typeof q.execution_time_ms === 'number' && ` · ${q.execution_time_ms} ms`}
                     {q.is_saved && ' · saved'}
+                    {q.status === 'needs_clarification' && ' · needed clarification'}
                   </div>
                 </div>
               </div>

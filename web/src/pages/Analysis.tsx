@@ -4,7 +4,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../api/client';
 import { getSuggestions, listDataSources } from '../api/dataSources';
 import { askQuestion, executeSql, getQuery } from '../api/queries';
-import type { QueryRecord } from '../api/types';
+import type { Clarification, QueryRecord } from '../api/types';
 import { Alert } from '../components/Alert';
 import { AnswerView } from '../components/AnswerView';
 import { ClarificationView } from '../components/ClarificationView';
@@ -52,8 +52,9 @@ export default function Analysis() {
     setError(null);
     try {
       const r = await askQuestion(sid, q);
-      if ('status' in r && r.status === 'needs_clarification') {
-        setCurrent({ kind: 'clarification', question: q, message: r.message, suggestions: r.suggestions ?? [] });
+      if (r.status === 'needs_clarification') {
+        const c = r as Clarification;
+        setCurrent({ kind: 'clarification', question: q, message: c.message ?? 'Can you say that differently?', suggestions: c.suggestions ?? [] });
         addHistory({ question: q, dataSourceId: sid, kind: 'natural_language', status: 'clarification' });
       } else {
         const rec = r as QueryRecord;
@@ -92,7 +93,8 @@ export default function Analysis() {
       const sid = rec.data_source_id ?? '';
       if (sid) setSourceId(sid);
       setQuestion(rec.query_type === 'sql' ? '' : rec.query_text);
-      if (rerun && sid) {
+      // A stored clarification has no result: ask again to get its suggestions.
+      if ((rerun || rec.status === 'needs_clarification') && sid) {
         setBusy(null);
         if (rec.query_type === 'sql') await runSql(rec.interpreted_query || rec.query_text, sid);
         else await ask(rec.query_text, sid);

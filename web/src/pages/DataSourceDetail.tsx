@@ -86,6 +86,7 @@ export default function DataSourceDetail() {
         <div><dt className="inline text-slate-500">Added </dt><dd className="inline font-medium">{formatDate(s.created_at)}</dd></div>
         {s.table_name && <div><dt className="inline text-slate-500">SQL table </dt><dd className="inline font-mono text-xs">{s.table_name}</dd></div>}
       </dl>
+      {s.status === 'error' && s.status_message && <div className="mb-4"><Alert>{s.status_message}</Alert></div>}
       {deleteError && <div className="mb-4"><Alert>{deleteError}</Alert></div>}
       <Tabs id="ds" tabs={TABS} value={tab} onChange={setTab} />
       <div role="tabpanel" id={`ds-panel-${tab}`} aria-labelledby={`ds-tab-${tab}`}>

@@ -8,8 +8,10 @@ const ICON = { upload: Upload, query: MessageSquareText, sync: RefreshCw } as co
 /** Server links may be absolute API-ish paths; keep only in-app ones. */
 function appLink(link: string | null | undefined): string | null {
   if (!link) return null;
-  if (link.startsWith('/api/v1/queries/')) return `/analysis?query=${link.split('/').pop()}`;
-  if (link.startsWith('/api/v1/data-sources/')) return `/data-sources/${link.split('/').pop()}`;
+  const path = link.replace(/^\/api\/v1(?=\/)/, '');
+  const q = /^\/queries\/([^/?#]+)$/.exec(path);
+  if (q) return `/analysis?query=${q[1]}`;
+  if (/^\/data-sources\/[^/?#]+$/.test(path)) return path;
   return link.startsWith('/') && !link.startsWith('//') ? link : null;
 }
 
