@@ -1,1 +1,171 @@
-//! placeholder
+//! Offline natural-language engine: (question, schema, today) -> DataFusion SQL plus a
+//! structured interpretation, or a clarification. It never executes anything.
+//!
+//! # Public API
+//!
+//! - [`answer`]`(question: &str, schema: &Schema, ctx: &Context) -> Answer`
+//!   - [`Answer::Sql`]` { sql, interpretation, confidence }` — SQL in the DataFusion
+//!     dialect (double-quoted identifiers, `date_trunc`, `median`, `corr`, ...), always
+//!     against `schema.table`.
+//!   - [`Answer::Clarify`]` { message, suggestions }` — when the question cannot be grounded
+//!     in the table; 2–4 concrete questions built from the schema.
+//! - [`suggest_questions`]`(schema: &Schema) -> Vec<String>` — 4–6 example questions.
+//! - [`Schema`], [`Column`], [`DataType`], [`Context`], [`Interpretation`] — plain data,
+//!   `Serialize`/`Deserialize`.
+//!
+//! # How a question is read
+//!
+//! 1. [`text`] tokenizes (numbers, "$2,000", "20%", quoted names, ISO dates, stems).
+//! 2. [`catalog`] describes each column: name words, role (measure, dimension, time,
+//!    identifier), synonyms, and a normalized value index.
+//! 3. [`link`] scores spans of the question against columns (exact, stem, synonym,
+//!    abbreviation, fuzzy) and values, and keeps the best non-overlapping links.
+//! 4. [`dates`] resolves absolute and relative date phrases against `ctx.today`.
+//! 5. [`parse`] turns links plus the [`lexicon`] words into a [`plan::Plan`].
+//! 6. [`sql`] renders the plan with quoted identifiers and escaped literals and checks the
+//!    result parses; [`interpret`] describes it in words.
+
+pub mod catalog;
+pub mod dates;
+pub mod interpret;
+pub mod lexicon;
+pub mod link;
+pub mod parse;
+pub mod plan;
+pub mod sql;
+pub mod suggest;
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+pub use interpret::Interpretation;
+pub use suggest::suggest_questions;
+
+/// Column types as the profiler reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataType {
+    Integer,
+    Float,
+    String,
+    Boolean,
+    Date,
+    Datetime,
+}
+
+impl DataType {
+    pub fn is_numeric(self) -> bool {
+        matches!(self, DataType::Integer | DataType::Float)
+    }
+    pub fn is_temporal(self) -> bool {
+        matches!(self, DataType::Date | DataType::Datetime)
+    }
+}
+
+/// One column of the data source, from its profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// Name as the user sees it.
+    pub name: String,
+    /// Identifier used in SQL (quoted by the generator).
+    pub sql_name: String,
+    pub data_type: DataType,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    #[serde(default)]
+    pub distinct_count: Option<u64>,
+    #[serde(default)]
+    pub min: Option<serde_json::Value>,
+    #[serde(default)]
+    pub max: Option<serde_json::Value>,
+    /// Distinct values of a low-cardinality text column with their counts; empty otherwise.
+    #[serde(default)]
+    pub values: Vec<(String, u64)>,
+}
+
+impl Column {
+    /// A column with only a name and a type (tests, simple callers).
+    pub fn new(name: &str, data_type: DataType) -> Column {
+        Column {
+            name: name.to_string(),
+            sql_name: name.to_string(),
+            data_type,
+            description: None,
+            synonyms: Vec::new(),
+            distinct_count: None,
+            min: None,
+            max: None,
+            values: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    /// The SQL name to query, usually "data".
+    pub table: String,
+    pub row_count: u64,
+    pub columns: Vec<Column>,
+}
+
+/// What relative expressions resolve against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    pub today: chrono::NaiveDate,
+}
+
+// One Answer per request: boxing the interpretation would only make callers' matches noisier.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Answer {
+    Sql {
+        sql: String,
+        interpretation: Interpretation,
+        confidence: f32,
+    },
+    Clarify {
+        message: String,
+        suggestions: Vec<String>,
+    },
+}
+
+/// Below this confidence the engine asks instead of answering: a wrong number shown with
+/// confidence costs the user more than a question back.
+pub const MIN_CONFIDENCE: f32 = 0.5;
+
+/// Answer a question about one table.
+pub fn answer(question: &str, schema: &Schema, ctx: &Context) -> Answer {
+    let catalog = catalog::Catalog::new(schema);
+    match parse::parse(question, &catalog, ctx) {
+        Ok(parsed) if parsed.confidence >= MIN_CONFIDENCE => {
+            match sql::render(&parsed.plan, schema) {
+                Ok(sql) => Answer::Sql {
+                    interpretation: interpret::describe(&parsed, schema),
+                    sql,
+                    confidence: parsed.confidence,
+                },
+                Err(e) => clarify(schema, &format!("I could not build a query: {e}.")),
+            }
+        }
+        Ok(parsed) => clarify(
+            schema,
+            &format!(
+                "I am not sure I understood. My best reading was: {}",
+                interpret::describe(&parsed, schema).summary
+            ),
+        ),
+        Err(why) => clarify(schema, &why),
+    }
+}
+
+fn clarify(schema: &Schema, why: &str) -> Answer {
+    let mut suggestions = suggest_questions(schema);
+    suggestions.truncate(4);
+    Answer::Clarify {
+        message: format!("{why} Try asking about one of the columns, for example:"),
+        suggestions,
+    }
+}

@@ -1,0 +1,246 @@
+//! What the engine knows about each column: name words and stems, synonyms, role,
+//! additivity, binary flags and the normalized value index.
+
+use crate::lexicon::{ABBREVIATIONS, NON_ADDITIVE, SYNONYMS, UNITS};
+use crate::plan::Lit;
+use crate::text::{split_name, stem, words};
+use crate::{Column, DataType, Schema};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Measure,
+    Dimension,
+    Time,
+    Identifier,
+}
+
+/// One word of a column name, with the forms a user may write instead.
+#[derive(Debug, Clone)]
+pub struct NameWord {
+    pub word: String,
+    pub stem: String,
+    /// Stem of the expanded abbreviation ("temp" -> "temperatur").
+    pub expansion: Option<String>,
+    /// Stems of concept synonyms ("revenue" for a word "sales").
+    pub synonyms: Vec<String>,
+    pub is_unit: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValueEntry {
+    /// Exact value as stored (used in SQL).
+    pub text: String,
+    pub words: Vec<String>,
+    pub stems: Vec<String>,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ColumnInfo {
+    pub index: usize,
+    pub words: Vec<NameWord>,
+    /// Name words joined without separators ("windspeed").
+    pub compact: String,
+    /// User synonyms and phrases from the description, as stem sequences.
+    pub phrases: Vec<Vec<String>>,
+    pub role: Role,
+    pub additive: bool,
+    /// Literal meaning "yes" for binary columns (0/1, true/false, yes/no).
+    pub truthy: Option<Lit>,
+    pub year_like: bool,
+    pub values: Vec<ValueEntry>,
+    /// Share of distinct values among rows (1.0 = every row different).
+    pub uniqueness: f64,
+}
+
+pub struct Catalog<'a> {
+    pub schema: &'a Schema,
+    pub columns: Vec<ColumnInfo>,
+}
+
+impl<'a> Catalog<'a> {
+    pub fn new(schema: &'a Schema) -> Catalog<'a> {
+        let columns = schema
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| column_info(i, c, schema.row_count))
+            .collect();
+        Catalog { schema, columns }
+    }
+
+    pub fn col(&self, i: usize) -> &'a Column {
+        &self.schema.columns[i]
+    }
+
+    /// The main date column, if any (a name with "date" wins over other temporal columns).
+    pub fn time_column(&self) -> Option<usize> {
+        let temporal: Vec<&ColumnInfo> = self
+            .columns
+            .iter()
+            .filter(|c| c.role == Role::Time)
+            .collect();
+        temporal
+            .iter()
+            .find(|c| c.words.iter().any(|w| w.word == "date"))
+            .or(temporal.first())
+            .map(|c| c.index)
+    }
+
+    /// An integer column holding years ("year", "season"), when there is no date column.
+    pub fn year_column(&self) -> Option<usize> {
+        self.columns.iter().find(|c| c.year_like).map(|c| c.index)
+    }
+}
+
+fn json_f64(v: &Option<serde_json::Value>) -> Option<f64> {
+    match v.as_ref()? {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        serde_json::Value::Bool(b) => Some(*b as u8 as f64),
+        _ => None,
+    }
+}
+
+fn name_word(w: &str) -> NameWord {
+    let st = stem(w);
+    let expansion = ABBREVIATIONS
+        .iter()
+        .find(|(a, _)| *a == w)
+        .map(|(_, full)| stem(full));
+    let mut synonyms = Vec::new();
+    for group in SYNONYMS {
+        let hit = group
+            .iter()
+            .any(|g| *g == w || stem(g) == st || expansion.as_deref() == Some(&stem(g)));
+        if hit {
+            synonyms.extend(group.iter().map(|g| stem(g)).filter(|s| *s != st));
+        }
+    }
+    NameWord {
+        word: w.to_string(),
+        stem: st,
+        expansion,
+        synonyms,
+        is_unit: false,
+    }
+}
+
+fn column_info(index: usize, c: &Column, rows: u64) -> ColumnInfo {
+    let parts = split_name(&c.name);
+    let n = parts.len();
+    let mut words: Vec<NameWord> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut w = name_word(p);
+            // A trailing unit ("_mm", "_g") is optional when the name has other words.
+            w.is_unit = n > 1 && i == n - 1 && UNITS.contains(&p.as_str());
+            w
+        })
+        .collect();
+    if words.is_empty() {
+        words.push(name_word(&c.name.to_lowercase()));
+    }
+    let compact: String = parts.concat();
+    let mut phrases: Vec<Vec<String>> = c
+        .synonyms
+        .iter()
+        .map(|s| words_stems(s))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if let Some(d) = &c.description {
+        // Short descriptions ("gross revenue in USD") act as extra names.
+        let ws = words_stems(d);
+        if !ws.is_empty() && ws.len() <= 4 {
+            phrases.push(ws);
+        }
+    }
+    let distinct = c.distinct_count.unwrap_or(c.values.len() as u64);
+    let uniqueness = if rows == 0 {
+        0.0
+    } else {
+        distinct as f64 / rows as f64
+    };
+    let lower_words: Vec<&str> = words.iter().map(|w| w.word.as_str()).collect();
+    let year_like = c.data_type == DataType::Integer
+        && lower_words
+            .iter()
+            .any(|w| matches!(*w, "year" | "yr" | "season" | "election"))
+        && json_f64(&c.min).is_none_or(|m| (1000.0..=2200.0).contains(&m));
+    let is_id = lower_words
+        .iter()
+        .any(|w| matches!(*w, "id" | "uuid" | "code" | "key" | "identifier"))
+        || (c.data_type == DataType::String && uniqueness > 0.95 && rows > 20);
+    let role = match c.data_type {
+        DataType::Date | DataType::Datetime => Role::Time,
+        _ if is_id => Role::Identifier,
+        DataType::Integer | DataType::Float if !year_like => {
+            // Small integer codes (pclass 1..3) behave like categories, but they can
+            // still be averaged, so they stay measures; the parser decides by context.
+            Role::Measure
+        }
+        _ => Role::Dimension,
+    };
+    let additive = !lower_words
+        .iter()
+        .any(|w| NON_ADDITIVE.contains(w) || NON_ADDITIVE.contains(&stem(w).as_str()));
+    let truthy = truthy_literal(c);
+    let values = c
+        .values
+        .iter()
+        .map(|(v, n)| {
+            let ws = crate::text::words(v);
+            ValueEntry {
+                text: v.clone(),
+                stems: ws.iter().map(|w| stem(w)).collect(),
+                words: ws,
+                count: *n,
+            }
+        })
+        .filter(|v| !v.words.is_empty())
+        .collect();
+    ColumnInfo {
+        index,
+        words,
+        compact,
+        phrases,
+        role,
+        additive,
+        truthy,
+        year_like,
+        values,
+        uniqueness,
+    }
+}
+
+fn words_stems(s: &str) -> Vec<String> {
+    words(s)
+        .iter()
+        .filter(|w| !crate::lexicon::is_stopword(w))
+        .map(|w| stem(w))
+        .collect()
+}
+
+fn truthy_literal(c: &Column) -> Option<Lit> {
+    match c.data_type {
+        DataType::Boolean => Some(Lit::Bool(true)),
+        DataType::Integer => {
+            let (lo, hi) = (json_f64(&c.min)?, json_f64(&c.max)?);
+            (lo == 0.0 && hi == 1.0 && c.distinct_count.unwrap_or(2) <= 2).then_some(Lit::Num(1.0))
+        }
+        DataType::String if (1..=2).contains(&c.values.len()) => {
+            let yes = c.values.iter().find(|(v, _)| {
+                matches!(v.to_lowercase().as_str(), "yes" | "y" | "true" | "t" | "1")
+            })?;
+            let others_no = c.values.iter().all(|(v, _)| {
+                matches!(
+                    v.to_lowercase().as_str(),
+                    "yes" | "y" | "true" | "t" | "1" | "no" | "n" | "false" | "f" | "0"
+                )
+            });
+            others_no.then(|| Lit::Str(yes.0.clone()))
+        }
+        _ => None,
+    }
+}

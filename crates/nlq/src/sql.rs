@@ -1,0 +1,248 @@
+//! SQL generation: renders a [`Plan`] in the DataFusion dialect. Identifiers are always
+//! quoted, literals always escaped, and the result is re-parsed with sqlparser as a check.
+
+use crate::plan::{Agg, Dim, Filter, Grain, Lit, Measure, Op, OrderKey, Plan};
+use crate::Schema;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+/// `"name"` with embedded quotes doubled.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `'text'` with embedded quotes doubled.
+pub fn string_lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+pub fn lit(l: &Lit) -> String {
+    match l {
+        Lit::Str(s) => string_lit(s),
+        Lit::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+        Lit::Num(n) if n.is_finite() => format!("{n}"),
+        Lit::Num(_) => "NULL".into(),
+        Lit::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        Lit::Date(d) => format!("DATE {}", string_lit(&d.to_string())),
+    }
+}
+
+/// Snake-case output name for a measure ("avg_unit_price", "count").
+pub fn measure_alias(m: &Measure, schema: &Schema) -> String {
+    let prefix = match m.agg {
+        Agg::Sum => "sum",
+        Agg::Avg => "avg",
+        Agg::Median => "median",
+        Agg::Min => "min",
+        Agg::Max => "max",
+        Agg::Count => "count",
+        Agg::CountDistinct => "distinct",
+        Agg::Stddev => "stddev",
+        Agg::Variance => "variance",
+        Agg::CountNull => "missing",
+    };
+    match m.column {
+        None => prefix.to_string(),
+        Some(c) => format!("{prefix}_{}", snake(&schema.columns[c].name)),
+    }
+}
+
+fn snake(s: &str) -> String {
+    let parts = crate::text::split_name(s);
+    if parts.is_empty() {
+        "value".into()
+    } else {
+        parts.join("_")
+    }
+}
+
+pub fn dim_alias(d: &Dim, schema: &Schema) -> String {
+    match d {
+        Dim::Column(c) => schema.columns[*c].name.clone(),
+        Dim::Time(_, g) => g.name().to_string(),
+    }
+}
+
+fn measure_expr(m: &Measure, schema: &Schema) -> String {
+    let col = m.column.map(|c| ident(&schema.columns[c].sql_name));
+    let col = col.as_deref().unwrap_or("*");
+    match m.agg {
+        Agg::Sum => format!("SUM({col})"),
+        Agg::Avg => format!("AVG({col})"),
+        Agg::Median => format!("median({col})"),
+        Agg::Min => format!("MIN({col})"),
+        Agg::Max => format!("MAX({col})"),
+        Agg::Count if m.column.is_none() => "COUNT(*)".into(),
+        Agg::Count => format!("COUNT({col})"),
+        Agg::CountDistinct => format!("COUNT(DISTINCT {col})"),
+        Agg::Stddev => format!("stddev({col})"),
+        Agg::Variance => format!("var_samp({col})"),
+        Agg::CountNull => format!("(COUNT(*) - COUNT({col}))"),
+    }
+}
+
+fn dim_expr(d: &Dim, schema: &Schema) -> String {
+    match d {
+        Dim::Column(c) => ident(&schema.columns[*c].sql_name),
+        Dim::Time(c, g) => {
+            let col = ident(&schema.columns[*c].sql_name);
+            match g {
+                Grain::Year => format!("CAST(date_part('year', {col}) AS BIGINT)"),
+                _ => format!("CAST(date_trunc('{}', {col}) AS DATE)", g.name()),
+            }
+        }
+    }
+}
+
+fn filter_expr(f: &Filter, schema: &Schema) -> String {
+    let col = ident(&schema.columns[f.column].sql_name);
+    let v: Vec<String> = f.values.iter().map(lit).collect();
+    match f.op {
+        Op::Between if v.len() == 2 => format!("{col} BETWEEN {} AND {}", v[0], v[1]),
+        Op::In => format!("{col} IN ({})", v.join(", ")),
+        Op::IsNull => format!("{col} IS NULL"),
+        Op::NotNull => format!("{col} IS NOT NULL"),
+        op if !v.is_empty() => format!("{col} {} {}", op.symbol(), v[0]),
+        _ => "TRUE".into(),
+    }
+}
+
+fn where_clause(plan: &Plan, schema: &Schema) -> String {
+    let mut conds: Vec<String> = plan
+        .filters
+        .iter()
+        .map(|f| filter_expr(f, schema))
+        .collect();
+    if let Some(r) = &plan.date_range {
+        let col = ident(&schema.columns[r.column].sql_name);
+        if r.start.year_ce().1 > 1 {
+            conds.push(format!("{col} >= {}", lit(&Lit::Date(r.start))));
+        }
+        if let Some(next) = r.end.succ_opt().filter(|d| d.year_ce().1 < 9999) {
+            conds.push(format!("{col} < {}", lit(&Lit::Date(next))));
+        }
+    }
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    }
+}
+
+use chrono::Datelike;
+
+/// Render the plan; fails only if the result does not parse (a bug, reported as such).
+pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
+    let table = ident(&schema.table);
+    let wh = where_clause(plan, schema);
+    let sql = if let Some((a, b)) = plan.correlation {
+        let (a, b) = (
+            ident(&schema.columns[a].sql_name),
+            ident(&schema.columns[b].sql_name),
+        );
+        format!("SELECT corr({a}, {b}) AS \"correlation\" FROM {table}{wh}")
+    } else if !plan.select.is_empty() {
+        let cols: Vec<String> = plan
+            .select
+            .iter()
+            .map(|&c| ident(&schema.columns[c].sql_name))
+            .collect();
+        let order = plan.order.as_ref().and_then(|o| match o.key {
+            OrderKey::Column(c) => Some((ident(&schema.columns[c].sql_name), o.desc)),
+            _ => None,
+        });
+        match (order, plan.with_ties) {
+            (Some((col, desc)), true) => {
+                let dir = if desc { "DESC" } else { "ASC" };
+                format!(
+                    "SELECT {cols} FROM (SELECT {cols}, RANK() OVER (ORDER BY {col} {dir}) AS \"rank\" FROM {table}{wh}) AS ranked WHERE \"rank\" = 1",
+                    cols = cols.join(", ")
+                )
+            }
+            (order, _) => {
+                let mut s = format!("SELECT {} FROM {table}{wh}", cols.join(", "));
+                if let Some((col, desc)) = order {
+                    s.push_str(&format!(
+                        " ORDER BY {col} {} NULLS LAST",
+                        if desc { "DESC" } else { "ASC" }
+                    ));
+                }
+                if let Some(l) = plan.limit {
+                    s.push_str(&format!(" LIMIT {l}"));
+                }
+                s
+            }
+        }
+    } else {
+        let mut items = Vec::new();
+        let mut group = Vec::new();
+        for d in &plan.dims {
+            let e = dim_expr(d, schema);
+            items.push(format!("{e} AS {}", ident(&dim_alias(d, schema))));
+            group.push(e);
+        }
+        let mut measure_exprs = Vec::new();
+        for m in &plan.measures {
+            let e = measure_expr(m, schema);
+            items.push(format!("{e} AS {}", ident(&measure_alias(m, schema))));
+            measure_exprs.push(e);
+        }
+        let group_by = if group.is_empty() {
+            String::new()
+        } else {
+            format!(" GROUP BY {}", group.join(", "))
+        };
+        let order = plan.order.as_ref().map(|o| {
+            let e = match o.key {
+                OrderKey::Measure(i) => measure_exprs.get(i).cloned().unwrap_or_default(),
+                OrderKey::Dim(i) => group.get(i).cloned().unwrap_or_default(),
+                OrderKey::Column(c) => ident(&schema.columns[c].sql_name),
+            };
+            (e, if o.desc { "DESC" } else { "ASC" })
+        });
+        match (order, plan.with_ties && plan.limit == Some(1)) {
+            (Some((e, dir)), true) => {
+                let outer: Vec<String> = plan
+                    .dims
+                    .iter()
+                    .map(|d| ident(&dim_alias(d, schema)))
+                    .chain(
+                        plan.measures
+                            .iter()
+                            .map(|m| ident(&measure_alias(m, schema))),
+                    )
+                    .collect();
+                format!(
+                    "SELECT {} FROM (SELECT {}, RANK() OVER (ORDER BY {e} {dir}) AS \"rank\" FROM {table}{wh}{group_by}) AS ranked WHERE \"rank\" = 1",
+                    outer.join(", "),
+                    items.join(", ")
+                )
+            }
+            (order, _) => {
+                let mut s = format!("SELECT {} FROM {table}{wh}{group_by}", items.join(", "));
+                if let Some((e, dir)) = order {
+                    s.push_str(&format!(" ORDER BY {e} {dir} NULLS LAST"));
+                }
+                if let Some(l) = plan.limit {
+                    s.push_str(&format!(" LIMIT {l}"));
+                }
+                s
+            }
+        }
+    };
+    Parser::parse_sql(&PostgreSqlDialect {}, &sql).map_err(|e| e.to_string())?;
+    Ok(sql)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(string_lit("O'Brien"), "'O''Brien'");
+        assert_eq!(lit(&Lit::Num(3.0)), "3");
+        assert_eq!(lit(&Lit::Num(2.5)), "2.5");
+    }
+}
