@@ -1,1 +1,151 @@
-//! placeholder
+//! The metadata store: one `MetadataStore` trait, two sqlx implementations
+//! (SQLite for embedded use, PostgreSQL for production) sharing the same SQL.
+
+mod error;
+mod generic;
+mod postgres;
+mod records;
+mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId};
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub use error::{Result, StoreError};
+pub use postgres::PgStore;
+pub use records::*;
+pub use sqlite::SqliteStore;
+
+/// Everything InsightIQ keeps about users and their work. Every method that reads
+/// or changes a user's resource takes the owner's `UserId` and treats another
+/// user's row exactly like a missing one (`NotFound`).
+#[async_trait]
+pub trait MetadataStore: Send + Sync + 'static {
+    /// Which backend this is (`sqlite` or `postgres`), for health reports.
+    fn backend(&self) -> &'static str;
+    /// A cheap round trip proving the store answers.
+    async fn ping(&self) -> Result<()>;
+
+    // users
+    async fn create_user(&self, user: NewUser) -> Result<User>;
+    async fn get_user(&self, id: UserId) -> Result<User>;
+    async fn get_user_by_email(&self, email: &str) -> Result<User>;
+    async fn update_user(&self, id: UserId, update: UserUpdate) -> Result<User>;
+    async fn delete_user(&self, id: UserId) -> Result<()>;
+
+    // data sources
+    async fn create_data_source(&self, source: NewDataSource) -> Result<DataSource>;
+    async fn get_data_source(&self, user: UserId, id: DataSourceId) -> Result<DataSource>;
+    async fn list_data_sources(&self, user: UserId, page: Page) -> Result<Paged<DataSource>>;
+    async fn update_data_source(
+        &self,
+        user: UserId,
+        id: DataSourceId,
+        update: DataSourceUpdate,
+    ) -> Result<DataSource>;
+    async fn delete_data_source(&self, user: UserId, id: DataSourceId) -> Result<()>;
+
+    // queries
+    async fn create_query(&self, query: NewQuery) -> Result<Query>;
+    async fn get_query(&self, user: UserId, id: QueryId) -> Result<Query>;
+    async fn list_queries(
+        &self,
+        user: UserId,
+        filter: QueryFilter,
+        page: Page,
+    ) -> Result<Paged<Query>>;
+    async fn set_query_saved(&self, user: UserId, id: QueryId, saved: bool) -> Result<Query>;
+    async fn delete_query(&self, user: UserId, id: QueryId) -> Result<()>;
+
+    // visualizations (owned through their query)
+    async fn create_visualization(
+        &self,
+        user: UserId,
+        viz: NewVisualization,
+    ) -> Result<Visualization>;
+    async fn list_visualizations(&self, user: UserId, query: QueryId)
+        -> Result<Vec<Visualization>>;
+    async fn get_visualization(&self, user: UserId, id: VisualizationId) -> Result<Visualization>;
+    async fn update_visualization(
+        &self,
+        user: UserId,
+        id: VisualizationId,
+        update: VisualizationUpdate,
+    ) -> Result<Visualization>;
+    async fn delete_visualization(&self, user: UserId, id: VisualizationId) -> Result<()>;
+
+    // API keys
+    async fn create_api_key(&self, key: NewApiKey) -> Result<ApiKey>;
+    async fn list_api_keys(&self, user: UserId) -> Result<Vec<ApiKey>>;
+    /// Looks a key up by the hash of the presented secret (any owner).
+    async fn find_api_key_by_hash(&self, key_hash: &str) -> Result<ApiKey>;
+    async fn touch_api_key(&self, id: ApiKeyId, at: DateTime<Utc>) -> Result<()>;
+    async fn revoke_api_key(&self, user: UserId, id: ApiKeyId) -> Result<()>;
+
+    // refresh-token sessions
+    async fn create_session(&self, session: NewSession) -> Result<Session>;
+    async fn find_session_by_hash(&self, token_hash: &str) -> Result<Session>;
+    /// Marks a session used; returns `false` when it was already used (a replay).
+    async fn mark_session_used(&self, id: SessionId, at: DateTime<Utc>) -> Result<bool>;
+    async fn revoke_session_family(&self, family: Uuid) -> Result<u64>;
+    async fn revoke_user_sessions(&self, user: UserId, keep_family: Option<Uuid>) -> Result<u64>;
+
+    // single-use email tokens
+    async fn create_auth_token(&self, token: NewAuthToken) -> Result<AuthToken>;
+    /// Atomically marks an unexpired, unused token used and returns it.
+    async fn consume_auth_token(
+        &self,
+        purpose: TokenPurpose,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AuthToken>;
+
+    // statistics
+    async fn user_stats(&self, user: UserId, now: DateTime<Utc>) -> Result<UserStats>;
+    async fn recent_queries(&self, user: UserId, limit: i64) -> Result<Vec<Query>>;
+    async fn daily_query_counts(
+        &self,
+        user: UserId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DailyQueryCount>>;
+    async fn execution_times(&self, user: UserId, since: DateTime<Utc>) -> Result<Vec<i64>>;
+    async fn query_counts_by_source(
+        &self,
+        user: UserId,
+        limit: i64,
+    ) -> Result<Vec<SourceQueryCount>>;
+}
+
+pub type DynStore = Arc<dyn MetadataStore>;
+
+/// Which backend a database URL selects.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens the store a URL names (`postgres://…` or `sqlite://…`) and applies migrations.
+pub async fn connect(url: &str, options: PoolOptions) -> Result<DynStore> {
+    if is_postgres_url(url) {
+        Ok(Arc::new(PgStore::connect(url, options).await?))
+    } else {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    }
+}
+
+/// Connection-pool sizing (SPEC: 10–20 connections on PostgreSQL).
+#[derive(Clone, Copy, Debug)]
+pub struct PoolOptions {
+    pub min_connections: u32,
+    pub max_connections: u32,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            min_connections: 10,
+            max_connections: 20,
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Command-line interface and configuration: every setting is a flag and an
+//! environment variable, layered as defaults < environment < flags.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+/// InsightIQ: a self-hosted AI data analyst. Upload data, ask questions in plain
+/// English, get the number, the SQL behind it and a chart.
+#[derive(Debug, Parser)]
+#[command(name = "insightiq", version, about, long_about = None)]
+pub struct Cli {
+    /// Log output format.
+    #[arg(long, env = "INSIGHTIQ_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// Log filter (tracing directives such as `info` or `server=debug,info`).
+    #[arg(long, env = "INSIGHTIQ_LOG", default_value = "info", global = true)]
+    pub log_level: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (API, interactive docs at /docs, and the web app).
+    Serve(Box<ServeArgs>),
+    /// Apply pending metadata-store migrations and exit.
+    Migrate(StoreArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Where metadata and files live.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Directory for the SQLite database, uploads, Parquet snapshots, generated
+    /// secrets and the email outbox.
+    #[arg(long, env = "INSIGHTIQ_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Metadata database. `postgres://` or `postgresql://` selects PostgreSQL;
+    /// unset means SQLite at DATA_DIR/insightiq.db.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<Secret>,
+}
+
+impl StoreArgs {
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.expose().is_empty() => url.expose().to_string(),
+            _ => self.data_dir.join("insightiq.db").display().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "INSIGHTIQ_HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Port to listen on (0 picks a free one and logs it).
+    #[arg(long, env = "INSIGHTIQ_PORT", default_value_t = 8000)]
+    pub port: u16,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Redis for the result cache, sessions and shared rate limits. Unset means
+    /// in-process equivalents.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<Secret>,
+    /// `production` refuses to start without real JWT secrets and never seeds demo data.
+    #[arg(long = "env", env = "INSIGHTIQ_ENV", value_enum, default_value_t = Environment::Development)]
+    pub environment: Environment,
+    /// Shorthand for `--env production`.
+    #[arg(long)]
+    pub production: bool,
+    /// Secret for access tokens (generated and kept in DATA_DIR when unset, outside production).
+    #[arg(long, env = "JWT_SECRET_KEY", hide_env_values = true)]
+    pub jwt_secret_key: Option<Secret>,
+    /// Secret for refresh tokens (generated and kept in DATA_DIR when unset, outside production).
+    #[arg(long, env = "JWT_REFRESH_SECRET_KEY", hide_env_values = true)]
+    pub jwt_refresh_secret_key: Option<Secret>,
+    /// The web app's origin when it is served from elsewhere (enables CORS for it only).
+    #[arg(long, env = "INSIGHTIQ_CORS_ORIGIN")]
+    pub cors_origin: Option<String>,
+    /// Directory of the built web app.
+    #[arg(long, env = "INSIGHTIQ_WEB_DIR", default_value = "web/dist")]
+    pub web_dir: PathBuf,
+    /// Largest accepted upload, in megabytes.
+    #[arg(long, env = "INSIGHTIQ_MAX_UPLOAD_MB", default_value_t = 100)]
+    pub max_upload_mb: u64,
+    /// Storage quota per user, in bytes (originals + snapshots).
+    #[arg(long, env = "INSIGHTIQ_STORAGE_LIMIT_BYTES", default_value_t = 10 * 1024 * 1024 * 1024)]
+    pub storage_limit_bytes: u64,
+    /// Per-query timeout in seconds.
+    #[arg(long, env = "INSIGHTIQ_QUERY_TIMEOUT_SECS", default_value_t = 30)]
+    pub query_timeout_secs: u64,
+    /// Per-query memory budget in megabytes.
+    #[arg(long, env = "INSIGHTIQ_QUERY_MEMORY_MB", default_value_t = 512)]
+    pub query_memory_mb: u64,
+    /// Most rows a query returns (the true count is still reported).
+    #[arg(long, env = "INSIGHTIQ_MAX_RESULT_ROWS", default_value_t = 10_000)]
+    pub max_result_rows: usize,
+    /// Trust `X-Forwarded-For` from these proxy addresses (comma-separated) for client IPs.
+    #[arg(long, env = "INSIGHTIQ_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Turn rate limiting off (for local load tests only).
+    #[arg(long, env = "INSIGHTIQ_DISABLE_RATE_LIMITS")]
+    pub disable_rate_limits: bool,
+    /// SMTP server for email (`smtp://user:pass@host:587` or `smtps://…`). Unset
+    /// writes emails to DATA_DIR/outbox and the log.
+    #[arg(long, env = "INSIGHTIQ_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// Sender address for email.
+    #[arg(
+        long,
+        env = "INSIGHTIQ_MAIL_FROM",
+        default_value = "InsightIQ <no-reply@insightiq.local>"
+    )]
+    pub mail_from: String,
+    /// Public URL of the app, used in links inside emails.
+    #[arg(
+        long,
+        env = "INSIGHTIQ_PUBLIC_URL",
+        default_value = "http://localhost:8000"
+    )]
+    pub public_url: String,
+    /// Do not create the demo account and datasets on first start.
+    #[arg(long, env = "INSIGHTIQ_NO_DEMO")]
+    pub no_demo: bool,
+}
+
+impl ServeArgs {
+    pub fn is_production(&self) -> bool {
+        self.production || self.environment == Environment::Production
+    }
+}
+
+/// A configuration value that must never be printed: `Debug` and `Display` hide it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_string()))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
+    }
+
+    #[test]
+    fn help_mentions_every_variable() {
+        let mut cmd = Cli::command();
+        let serve = cmd
+            .find_subcommand_mut("serve")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        for var in [
+            "INSIGHTIQ_PORT",
+            "INSIGHTIQ_DATA_DIR",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "JWT_SECRET_KEY",
+        ] {
+            assert!(serve.contains(var), "{var} missing from `serve --help`");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The InsightIQ server: configuration, HTTP application, and the `insightiq`
+//! command line built on top of the domain, store and engine crates.
+
+pub mod app;
+pub mod cache;
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+pub use app::{app, launch, openapi};
+pub use state::{AppState, Settings};

@@ -1,0 +1,125 @@
+//! The server skeleton over real HTTP: health, error contract, headers, docs
+//! and the web app fallback.
+
+mod support;
+
+use serde_json::Value;
+use support::{error_code, TestApp};
+
+#[tokio::test]
+async fn health_reports_version_and_store() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1/health").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers().contains_key("x-request-id"),
+        "request id is returned"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["store"], "ok");
+    assert_eq!(body["store_backend"], "sqlite");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn unknown_api_route_is_json_404_and_wrong_method_is_json_405() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        error_code(app.get("/api/v1/nope").await, 404).await,
+        "route_not_found"
+    );
+    assert_eq!(
+        error_code(app.get("/api").await, 404).await,
+        "route_not_found"
+    );
+    let response = app
+        .client
+        .delete(app.url("/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(response, 405).await, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn security_headers_are_set() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1/health").await;
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    assert!(
+        !headers.contains_key("access-control-allow-origin"),
+        "no CORS unless configured"
+    );
+}
+
+#[tokio::test]
+async fn cors_allows_only_the_configured_origin() {
+    let app = TestApp::spawn_with(|s| s.cors_origin = Some("http://localhost:5173".into())).await;
+    let allowed = app
+        .client
+        .get(app.url("/api/v1/health"))
+        .header("origin", "http://localhost:5173")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    let other = app
+        .client
+        .get(app.url("/api/v1/health"))
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(!other.headers().contains_key("access-control-allow-origin"));
+}
+
+#[tokio::test]
+async fn openapi_document_and_docs_page() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(doc["paths"]["/api/v1/health"]["get"].is_object());
+    let docs = app.get("/docs/").await;
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap().contains("swagger"));
+}
+
+#[tokio::test]
+async fn web_app_is_served_with_spa_fallback() {
+    let app = TestApp::spawn_with(|s| {
+        let web = s.data_dir.join("web");
+        std::fs::create_dir_all(web.join("assets")).unwrap();
+        std::fs::write(web.join("index.html"), "<div id=root>app</div>").unwrap();
+        std::fs::write(web.join("assets/app.js"), "console.log(1)").unwrap();
+        s.web_dir = web;
+    })
+    .await;
+    assert!(app.get("/").await.text().await.unwrap().contains("id=root"));
+    assert!(app
+        .get("/analysis/deep/link")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("id=root"));
+    assert_eq!(
+        app.get("/assets/app.js").await.text().await.unwrap(),
+        "console.log(1)"
+    );
+    // API paths never fall back to the app.
+    assert_eq!(
+        error_code(app.get("/api/v1/missing").await, 404).await,
+        "route_not_found"
+    );
+}

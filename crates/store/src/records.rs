@@ -1,0 +1,338 @@
+//! Rows of the metadata tables and the inputs that create or change them.
+
+use chrono::{DateTime, Utc};
+use domain::{
+    ApiKeyId, ChartType, DataSourceId, QueryId, QueryType, SessionId, SourceStatus, SourceType,
+    UserId, VisualizationId,
+};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::types::Json;
+use std::fmt;
+use uuid::Uuid;
+
+#[derive(Clone, sqlx::FromRow)]
+pub struct User {
+    #[sqlx(try_from = "Uuid")]
+    pub id: UserId,
+    pub email: String,
+    pub password_hash: String,
+    pub full_name: String,
+    pub avatar_path: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub is_active: bool,
+    pub is_verified: bool,
+    pub last_login: Option<DateTime<Utc>>,
+}
+
+// The hash is not the password, but it is still nothing a log should carry.
+impl fmt::Debug for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("is_active", &self.is_active)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub password_hash: String,
+    pub full_name: String,
+    pub is_verified: bool,
+}
+
+/// Fields to change on a user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    pub email: Option<String>,
+    pub full_name: Option<String>,
+    pub password_hash: Option<String>,
+    pub avatar_path: Option<String>,
+    pub is_active: Option<bool>,
+    pub is_verified: Option<bool>,
+    pub last_login: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DataSource {
+    #[sqlx(try_from = "Uuid")]
+    pub id: DataSourceId,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
+    pub name: String,
+    pub description: Option<String>,
+    #[sqlx(rename = "type", try_from = "String")]
+    pub source_type: SourceType,
+    #[sqlx(try_from = "String")]
+    pub status: SourceStatus,
+    pub status_message: Option<String>,
+    /// Storage key of the Parquet snapshot.
+    pub file_path: Option<String>,
+    /// Storage key of the original upload.
+    pub original_path: Option<String>,
+    pub connection_info: Option<Json<Value>>,
+    pub row_count: i64,
+    /// Size of the uploaded file.
+    pub file_size: i64,
+    /// Bytes kept on storage for this source: original plus snapshot.
+    pub storage_bytes: i64,
+    pub columns_info: Json<Value>,
+    pub profile: Option<Json<Value>>,
+    /// Bumped whenever the snapshot changes, so cached results never go stale.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDataSource {
+    pub id: DataSourceId,
+    pub user_id: UserId,
+    pub name: String,
+    pub description: Option<String>,
+    pub source_type: SourceType,
+    pub status: SourceStatus,
+    pub file_path: Option<String>,
+    pub original_path: Option<String>,
+    pub connection_info: Option<Value>,
+    pub row_count: i64,
+    pub file_size: i64,
+    pub storage_bytes: i64,
+    pub columns_info: Value,
+    pub profile: Option<Value>,
+}
+
+/// Fields to change on a data source; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct DataSourceUpdate {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<SourceStatus>,
+    pub status_message: Option<String>,
+    pub columns_info: Option<Value>,
+    pub profile: Option<Value>,
+    pub row_count: Option<i64>,
+    pub file_size: Option<i64>,
+    pub storage_bytes: Option<i64>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// Set when a new snapshot replaced the old one.
+    pub bump_version: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Query {
+    #[sqlx(try_from = "Uuid")]
+    pub id: QueryId,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
+    pub data_source_id: Option<Uuid>,
+    pub query_text: String,
+    #[sqlx(try_from = "String")]
+    pub query_type: QueryType,
+    pub interpreted_query: Option<String>,
+    /// Engine, confidence and interpretation of natural-language answers.
+    pub details: Option<Json<Value>>,
+    pub result_data: Json<Value>,
+    pub execution_time_ms: i64,
+    pub is_saved: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewQuery {
+    pub user_id: UserId,
+    pub data_source_id: Option<DataSourceId>,
+    pub query_text: String,
+    pub query_type: QueryType,
+    pub interpreted_query: Option<String>,
+    pub details: Option<Value>,
+    pub result_data: Value,
+    pub execution_time_ms: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueryFilter {
+    pub data_source_id: Option<DataSourceId>,
+    pub query_type: Option<QueryType>,
+    /// Case-insensitive substring of the query text.
+    pub search: Option<String>,
+    pub saved_only: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Visualization {
+    #[sqlx(try_from = "Uuid")]
+    pub id: VisualizationId,
+    #[sqlx(try_from = "Uuid")]
+    pub query_id: QueryId,
+    #[sqlx(try_from = "String")]
+    pub chart_type: ChartType,
+    pub config_json: Json<Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewVisualization {
+    pub query_id: QueryId,
+    pub chart_type: ChartType,
+    pub config_json: Value,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VisualizationUpdate {
+    pub chart_type: Option<ChartType>,
+    pub config_json: Option<Value>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKey {
+    #[sqlx(try_from = "Uuid")]
+    pub id: ApiKeyId,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
+    pub key_name: String,
+    pub key_hash: String,
+    pub key_prefix: String,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewApiKey {
+    pub user_id: UserId,
+    pub key_name: String,
+    pub key_hash: String,
+    pub key_prefix: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Session {
+    #[sqlx(try_from = "Uuid")]
+    pub id: SessionId,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
+    pub family_id: Uuid,
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub user_id: UserId,
+    pub family_id: Uuid,
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::VerifyEmail => "verify_email",
+            TokenPurpose::ResetPassword => "reset_password",
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuthToken {
+    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
+    pub purpose: String,
+    pub token_hash: String,
+    /// The address the token was sent to (a pending new address for email changes).
+    pub email: String,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAuthToken {
+    pub user_id: UserId,
+    pub purpose: TokenPurpose,
+    pub token_hash: String,
+    pub email: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    /// 1-based page number.
+    pub page: i64,
+    pub page_size: i64,
+}
+
+impl Page {
+    pub const MAX_SIZE: i64 = 100;
+
+    pub fn new(page: Option<i64>, page_size: Option<i64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            page_size: page_size.unwrap_or(20).clamp(1, Self::MAX_SIZE),
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.page_size
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self::new(None, None)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+/// Counters for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserStats {
+    pub data_sources_count: i64,
+    pub queries_count: i64,
+    pub queries_this_month: i64,
+    /// Data sources queried in the last 30 days.
+    pub active_datasets: i64,
+    /// Sum of the recorded file sizes (original + snapshot) of the user's sources.
+    pub storage_used_bytes: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DailyQueryCount {
+    /// `YYYY-MM-DD` in UTC.
+    pub day: String,
+    pub query_type: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SourceQueryCount {
+    pub data_source_id: Uuid,
+    pub name: String,
+    pub queries: i64,
+}

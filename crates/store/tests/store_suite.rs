@@ -1,0 +1,737 @@
+//! One test suite for every `MetadataStore` backend: each case runs on SQLite
+//! always, and on PostgreSQL when `INSIGHTIQ_TEST_DATABASE_URL` is set (each
+//! test in a fresh schema, so runs are isolated and repeatable).
+
+#[macro_use]
+mod support;
+
+use chrono::{Duration, Utc};
+use domain::{ChartType, DataSourceId, QueryId, QueryType, SourceStatus, SourceType, UserId};
+use serde_json::json;
+use store::*;
+use uuid::Uuid;
+
+async fn user(store: &DynStore, email: &str) -> User {
+    store
+        .create_user(NewUser {
+            email: email.to_string(),
+            password_hash: "hash".into(),
+            full_name: "Test User".into(),
+            is_verified: false,
+        })
+        .await
+        .unwrap()
+}
+
+async fn source(store: &DynStore, owner: UserId, name: &str) -> DataSource {
+    store
+        .create_data_source(NewDataSource {
+            id: DataSourceId::new(),
+            user_id: owner,
+            name: name.into(),
+            description: None,
+            source_type: SourceType::Csv,
+            status: SourceStatus::Connected,
+            file_path: Some(format!("processed/{owner}/{name}.parquet")),
+            original_path: None,
+            connection_info: None,
+            row_count: 10,
+            file_size: 100,
+            storage_bytes: 150,
+            columns_info: json!([{"name": "revenue", "type": "float"}]),
+            profile: None,
+        })
+        .await
+        .unwrap()
+}
+
+async fn query(store: &DynStore, owner: UserId, source: Option<DataSourceId>, text: &str) -> Query {
+    store
+        .create_query(NewQuery {
+            user_id: owner,
+            data_source_id: source,
+            query_text: text.into(),
+            query_type: QueryType::Sql,
+            interpreted_query: Some(text.into()),
+            details: None,
+            result_data: json!({"rows": [[1]]}),
+            execution_time_ms: 5,
+        })
+        .await
+        .unwrap()
+}
+
+async fn users_crud_and_unique_email(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    assert!(ann.is_active && !ann.is_verified && ann.last_login.is_none());
+    assert_eq!(
+        store.get_user(ann.id).await.unwrap().email,
+        "ann@example.com"
+    );
+    assert_eq!(
+        store.get_user_by_email("ann@example.com").await.unwrap().id,
+        ann.id
+    );
+    assert!(matches!(
+        store.get_user_by_email("nobody@example.com").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.get_user(UserId::new()).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let dup = store
+        .create_user(NewUser {
+            email: "ann@example.com".into(),
+            password_hash: "x".into(),
+            full_name: "Other".into(),
+            is_verified: false,
+        })
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+
+    let now = Utc::now();
+    let updated = store
+        .update_user(
+            ann.id,
+            UserUpdate {
+                full_name: Some("Ann Lee".into()),
+                is_verified: Some(true),
+                last_login: Some(now),
+                avatar_path: Some("avatars/a.png".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.full_name, "Ann Lee");
+    assert!(updated.is_verified);
+    assert_eq!(updated.email, "ann@example.com", "untouched fields stay");
+    assert_eq!(updated.avatar_path.as_deref(), Some("avatars/a.png"));
+    assert!(updated.last_login.is_some());
+
+    let bob = user(&store, "bob@example.com").await;
+    let clash = store
+        .update_user(
+            bob.id,
+            UserUpdate {
+                email: Some("ann@example.com".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(clash, Err(StoreError::Conflict { .. })));
+    assert!(matches!(
+        store
+            .update_user(UserId::new(), UserUpdate::default())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    store.delete_user(bob.id).await.unwrap();
+    assert!(matches!(
+        store.delete_user(bob.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn data_sources_are_scoped_and_paged(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(source(&store, ann.id, &format!("sales_{i}")).await.id);
+    }
+    let bobs = source(&store, bob.id, "bobs").await;
+
+    let page = store
+        .list_data_sources(ann.id, Page::new(Some(1), Some(2)))
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.items.len()), (5, 2));
+    assert_eq!(page.items[0].name, "sales_4", "newest first");
+    let last = store
+        .list_data_sources(ann.id, Page::new(Some(3), Some(2)))
+        .await
+        .unwrap();
+    assert_eq!(last.items.len(), 1);
+
+    let got = store.get_data_source(ann.id, ids[0]).await.unwrap();
+    assert_eq!(
+        (got.row_count, got.source_type, got.status),
+        (10, SourceType::Csv, SourceStatus::Connected)
+    );
+    assert_eq!(got.columns_info.0[0]["name"], "revenue");
+    assert_eq!(got.version, 1);
+
+    // Bob can neither read, change nor delete Ann's source.
+    assert!(matches!(
+        store.get_data_source(bob.id, ids[0]).await,
+        Err(StoreError::NotFound)
+    ));
+    let steal = store
+        .update_data_source(
+            bob.id,
+            ids[0],
+            DataSourceUpdate {
+                name: Some("mine".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(steal, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.delete_data_source(bob.id, ids[0]).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store.get_data_source(ann.id, ids[0]).await.unwrap().name,
+        "sales_0"
+    );
+    assert_eq!(
+        store
+            .list_data_sources(bob.id, Page::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+
+    let updated = store
+        .update_data_source(
+            ann.id,
+            ids[0],
+            DataSourceUpdate {
+                name: Some("renamed".into()),
+                status: Some(SourceStatus::Error),
+                status_message: Some("sync failed".into()),
+                bump_version: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (updated.name.as_str(), updated.status, updated.version),
+        ("renamed", SourceStatus::Error, 2)
+    );
+    assert_eq!(updated.status_message.as_deref(), Some("sync failed"));
+
+    store.delete_data_source(ann.id, ids[0]).await.unwrap();
+    assert!(matches!(
+        store.get_data_source(ann.id, ids[0]).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store.get_data_source(bob.id, bobs.id).await.unwrap().name,
+        "bobs"
+    );
+}
+
+async fn queries_history_saved_and_scoping(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let sales = source(&store, ann.id, "sales").await;
+    let q1 = query(&store, ann.id, Some(sales.id), "SELECT 1 -- 100%_done").await;
+    let q2 = query(&store, ann.id, None, "select revenue").await;
+
+    // A query may only reference the caller's own data source.
+    let foreign = store
+        .create_query(NewQuery {
+            user_id: bob.id,
+            data_source_id: Some(sales.id),
+            query_text: "x".into(),
+            query_type: QueryType::Sql,
+            interpreted_query: None,
+            details: None,
+            result_data: json!({}),
+            execution_time_ms: 1,
+        })
+        .await;
+    assert!(matches!(foreign, Err(StoreError::MissingReference)));
+
+    let all = store
+        .list_queries(ann.id, QueryFilter::default(), Page::default())
+        .await
+        .unwrap();
+    assert_eq!(all.total, 2);
+    assert_eq!(all.items[0].id, q2.id, "newest first");
+    let by_source = QueryFilter {
+        data_source_id: Some(sales.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_queries(ann.id, by_source, Page::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    let by_type = QueryFilter {
+        query_type: Some(QueryType::NaturalLanguage),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_queries(ann.id, by_type, Page::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    // `%` and `_` in a search are literal characters, and matching ignores case.
+    let search = QueryFilter {
+        search: Some("100%_DONE".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_queries(ann.id, search, Page::default())
+            .await
+            .unwrap()
+            .items[0]
+            .id,
+        q1.id
+    );
+    let wildcard = QueryFilter {
+        search: Some("%".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_queries(ann.id, wildcard, Page::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+
+    assert!(
+        store
+            .set_query_saved(ann.id, q1.id, true)
+            .await
+            .unwrap()
+            .is_saved
+    );
+    let saved = QueryFilter {
+        saved_only: true,
+        ..Default::default()
+    };
+    let saved_list = store
+        .list_queries(ann.id, saved.clone(), Page::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        saved_list.items.iter().map(|q| q.id).collect::<Vec<_>>(),
+        vec![q1.id]
+    );
+    assert!(
+        !store
+            .set_query_saved(ann.id, q1.id, false)
+            .await
+            .unwrap()
+            .is_saved
+    );
+
+    assert!(matches!(
+        store.get_query(bob.id, q1.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.set_query_saved(bob.id, q1.id, true).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.delete_query(bob.id, q1.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .list_queries(bob.id, QueryFilter::default(), Page::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+
+    // Deleting a data source keeps its history, detached.
+    store.delete_data_source(ann.id, sales.id).await.unwrap();
+    assert_eq!(
+        store.get_query(ann.id, q1.id).await.unwrap().data_source_id,
+        None
+    );
+
+    store.delete_query(ann.id, q2.id).await.unwrap();
+    assert!(matches!(
+        store.get_query(ann.id, q2.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.get_query(ann.id, QueryId::new()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn visualizations_follow_their_query(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let q = query(&store, ann.id, None, "select 1").await;
+    let new = |chart_type| NewVisualization {
+        query_id: q.id,
+        chart_type,
+        config_json: json!({"x_key": "a"}),
+    };
+    let kpi = store
+        .create_visualization(ann.id, new(ChartType::Kpi))
+        .await
+        .unwrap();
+    let bar = store
+        .create_visualization(ann.id, new(ChartType::Bar))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .create_visualization(bob.id, new(ChartType::Pie))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    let list = store.list_visualizations(ann.id, q.id).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(store
+        .list_visualizations(bob.id, q.id)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .get_visualization(ann.id, kpi.id)
+            .await
+            .unwrap()
+            .chart_type,
+        ChartType::Kpi
+    );
+    assert!(matches!(
+        store.get_visualization(bob.id, kpi.id).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let changed = store
+        .update_visualization(
+            ann.id,
+            bar.id,
+            VisualizationUpdate {
+                chart_type: Some(ChartType::Line),
+                config_json: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (changed.chart_type, changed.config_json.0["x_key"].as_str()),
+        (ChartType::Line, Some("a"))
+    );
+    let steal = store
+        .update_visualization(
+            bob.id,
+            bar.id,
+            VisualizationUpdate {
+                chart_type: Some(ChartType::Pie),
+                config_json: None,
+            },
+        )
+        .await;
+    assert!(matches!(steal, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.delete_visualization(bob.id, bar.id).await,
+        Err(StoreError::NotFound)
+    ));
+    store.delete_visualization(ann.id, bar.id).await.unwrap();
+
+    // Deleting the query deletes its charts.
+    store.delete_query(ann.id, q.id).await.unwrap();
+    assert!(matches!(
+        store.get_visualization(ann.id, kpi.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn api_keys_lookup_touch_revoke(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let new = |user_id, hash: &str| NewApiKey {
+        user_id,
+        key_name: "script".into(),
+        key_hash: hash.into(),
+        key_prefix: "iq_abcde".into(),
+    };
+    let key = store.create_api_key(new(ann.id, "h1")).await.unwrap();
+    assert!(key.is_active && key.last_used_at.is_none());
+    assert!(matches!(
+        store.create_api_key(new(bob.id, "h1")).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.find_api_key_by_hash("h1").await.unwrap().id, key.id);
+    assert!(matches!(
+        store.find_api_key_by_hash("nope").await,
+        Err(StoreError::NotFound)
+    ));
+
+    store.touch_api_key(key.id, Utc::now()).await.unwrap();
+    assert!(store.list_api_keys(ann.id).await.unwrap()[0]
+        .last_used_at
+        .is_some());
+    assert!(store.list_api_keys(bob.id).await.unwrap().is_empty());
+
+    assert!(matches!(
+        store.revoke_api_key(bob.id, key.id).await,
+        Err(StoreError::NotFound)
+    ));
+    store.revoke_api_key(ann.id, key.id).await.unwrap();
+    assert!(!store.find_api_key_by_hash("h1").await.unwrap().is_active);
+    assert!(
+        matches!(
+            store.revoke_api_key(ann.id, key.id).await,
+            Err(StoreError::NotFound)
+        ),
+        "already revoked"
+    );
+}
+
+async fn sessions_rotate_and_revoke(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let family = Uuid::new_v4();
+    let new = |hash: &str, family_id| NewSession {
+        user_id: ann.id,
+        family_id,
+        token_hash: hash.into(),
+        expires_at: Utc::now() + Duration::days(30),
+        ip_address: Some("127.0.0.1".into()),
+        user_agent: Some("test".into()),
+    };
+    let first = store.create_session(new("t1", family)).await.unwrap();
+    assert!(matches!(
+        store.create_session(new("t1", family)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.find_session_by_hash("t1").await.unwrap().id, first.id);
+    assert!(store.mark_session_used(first.id, Utc::now()).await.unwrap());
+    assert!(
+        !store.mark_session_used(first.id, Utc::now()).await.unwrap(),
+        "second use is a replay"
+    );
+    store.create_session(new("t2", family)).await.unwrap();
+    let other = Uuid::new_v4();
+    store.create_session(new("t3", other)).await.unwrap();
+
+    assert_eq!(store.revoke_session_family(family).await.unwrap(), 2);
+    assert!(matches!(
+        store.find_session_by_hash("t2").await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .create_session(new("t4", Uuid::new_v4()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .revoke_user_sessions(ann.id, Some(other))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        store.find_session_by_hash("t3").await.is_ok(),
+        "kept family survives"
+    );
+    assert_eq!(store.revoke_user_sessions(ann.id, None).await.unwrap(), 1);
+}
+
+async fn auth_tokens_are_single_use(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let new = |hash: &str, expires_at| NewAuthToken {
+        user_id: ann.id,
+        purpose: TokenPurpose::ResetPassword,
+        token_hash: hash.into(),
+        email: ann.email.clone(),
+        expires_at,
+    };
+    let now = Utc::now();
+    store
+        .create_auth_token(new("r1", now + Duration::hours(1)))
+        .await
+        .unwrap();
+    store
+        .create_auth_token(new("old", now - Duration::minutes(1)))
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            store
+                .consume_auth_token(TokenPurpose::VerifyEmail, "r1", now)
+                .await,
+            Err(StoreError::NotFound)
+        ),
+        "wrong purpose"
+    );
+    let used = store
+        .consume_auth_token(TokenPurpose::ResetPassword, "r1", now)
+        .await
+        .unwrap();
+    assert_eq!(used.user_id, ann.id);
+    assert!(
+        matches!(
+            store
+                .consume_auth_token(TokenPurpose::ResetPassword, "r1", now)
+                .await,
+            Err(StoreError::NotFound)
+        ),
+        "single use"
+    );
+    assert!(
+        matches!(
+            store
+                .consume_auth_token(TokenPurpose::ResetPassword, "old", now)
+                .await,
+            Err(StoreError::NotFound)
+        ),
+        "expired"
+    );
+}
+
+async fn deleting_a_user_cascades(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let s = source(&store, ann.id, "sales").await;
+    let q = query(&store, ann.id, Some(s.id), "select 1").await;
+    let v = store
+        .create_visualization(
+            ann.id,
+            NewVisualization {
+                query_id: q.id,
+                chart_type: ChartType::Kpi,
+                config_json: json!({}),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .create_api_key(NewApiKey {
+            user_id: ann.id,
+            key_name: "k".into(),
+            key_hash: "kh".into(),
+            key_prefix: "iq_12345".into(),
+        })
+        .await
+        .unwrap();
+    store
+        .create_session(NewSession {
+            user_id: ann.id,
+            family_id: Uuid::new_v4(),
+            token_hash: "sh".into(),
+            expires_at: Utc::now() + Duration::days(1),
+            ip_address: None,
+            user_agent: None,
+        })
+        .await
+        .unwrap();
+    let bobs = source(&store, bob.id, "bobs").await;
+
+    store.delete_user(ann.id).await.unwrap();
+    assert!(matches!(
+        store.get_data_source(ann.id, s.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.get_query(ann.id, q.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.get_visualization(ann.id, v.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.find_api_key_by_hash("kh").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.find_session_by_hash("sh").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store.get_data_source(bob.id, bobs.id).await.is_ok(),
+        "other users untouched"
+    );
+}
+
+async fn statistics_per_user(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let s1 = source(&store, ann.id, "one").await;
+    source(&store, ann.id, "two").await;
+    source(&store, bob.id, "bobs").await;
+    query(&store, ann.id, Some(s1.id), "a").await;
+    query(&store, ann.id, Some(s1.id), "b").await;
+    query(&store, ann.id, None, "c").await;
+
+    let now = Utc::now();
+    let stats = store.user_stats(ann.id, now).await.unwrap();
+    assert_eq!(
+        stats,
+        UserStats {
+            data_sources_count: 2,
+            queries_count: 3,
+            queries_this_month: 3,
+            active_datasets: 1,
+            storage_used_bytes: 300,
+        }
+    );
+    assert_eq!(
+        store.user_stats(bob.id, now).await.unwrap().queries_count,
+        0
+    );
+    assert_eq!(store.recent_queries(ann.id, 2).await.unwrap().len(), 2);
+
+    let daily = store
+        .daily_query_counts(ann.id, now - Duration::days(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        daily,
+        vec![DailyQueryCount {
+            day: now.format("%Y-%m-%d").to_string(),
+            query_type: "sql".into(),
+            count: 3
+        }]
+    );
+    assert_eq!(
+        store
+            .execution_times(ann.id, now - Duration::days(1))
+            .await
+            .unwrap(),
+        vec![5, 5, 5]
+    );
+    let by_source = store.query_counts_by_source(ann.id, 5).await.unwrap();
+    assert_eq!(
+        (
+            by_source.len(),
+            by_source[0].queries,
+            by_source[0].name.as_str()
+        ),
+        (1, 2, "one")
+    );
+}
+
+store_suite!(
+    users_crud_and_unique_email,
+    data_sources_are_scoped_and_paged,
+    queries_history_saved_and_scoping,
+    visualizations_follow_their_query,
+    api_keys_lookup_touch_revoke,
+    sessions_rotate_and_revoke,
+    auth_tokens_are_single_use,
+    deleting_a_user_cascades,
+    statistics_per_user,
+);
