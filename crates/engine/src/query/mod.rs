@@ -1,0 +1,322 @@
+//! Sandboxed SQL execution: a fresh DataFusion session per call holding only the
+//! caller's tables, one read-only statement, a timeout, a memory pool and a row cap.
+
+mod errors;
+mod guard;
+mod result;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::TableReference;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::execution::session_state::SessionStateBuilder;
+use datafusion::prelude::{ParquetReadOptions, SQLOptions, SessionConfig, SessionContext};
+use futures::StreamExt;
+
+use crate::error::{Error, Result};
+
+#[allow(unused_imports)]
+pub(crate) use errors::closest;
+pub use result::{encode_batches, encode_column, result_columns, QueryResult, ResultColumn};
+
+/// Limits applied to every query a [`Sandbox`] runs.
+#[derive(Debug, Clone)]
+pub struct SandboxLimits {
+    /// Wall-clock limit per query (default 30 s).
+    pub timeout: Duration,
+    /// Memory pool per query; operators that can spill do, the rest fail cleanly (default 512 MiB).
+    pub memory_bytes: usize,
+    /// Rows returned in a [`QueryResult`] (default 10,000); the true count is still reported.
+    pub max_rows: usize,
+    /// Worker threads of the sandbox's own runtime, and DataFusion partitions per query
+    /// (default: the number of CPUs).
+    pub threads: usize,
+}
+
+impl Default for SandboxLimits {
+    fn default() -> Self {
+        SandboxLimits {
+            timeout: Duration::from_secs(30),
+            memory_bytes: 512 * 1024 * 1024,
+            max_rows: 10_000,
+            threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        }
+    }
+}
+
+/// A table the query may read: its SQL name and its Parquet snapshot on local disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRef {
+    pub name: String,
+    pub parquet_path: PathBuf,
+}
+
+/// Record batches of a query, for export (CSV, XLSX, JSON, Parquet).
+#[derive(Debug, Clone)]
+pub struct QueryBatches {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+    /// Rows the query produced in total.
+    pub row_count: u64,
+    /// True when `batches` hold fewer rows than `row_count`.
+    pub truncated: bool,
+}
+
+/// Runs DataFusion on its own multi-threaded Tokio runtime, so a slow query never
+/// occupies the threads that serve requests. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct Sandbox {
+    limits: SandboxLimits,
+    runtime: Arc<DedicatedRuntime>,
+}
+
+/// Owns the runtime and shuts it down without blocking, so dropping a `Sandbox`
+/// inside async code (tests, server shutdown) does not panic.
+struct DedicatedRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for DedicatedRuntime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+impl Sandbox {
+    /// Create a sandbox with its own runtime of `limits.threads` workers.
+    pub fn new(limits: SandboxLimits) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(limits.threads.max(1))
+            .thread_name("insightiq-query")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::io("tokio runtime", e))?;
+        Ok(Sandbox {
+            limits,
+            runtime: Arc::new(DedicatedRuntime(Some(runtime))),
+        })
+    }
+
+    pub fn limits(&self) -> &SandboxLimits {
+        &self.limits
+    }
+
+    /// Run one read-only SQL statement over `tables` (the `default_table` is also
+    /// registered as `data`) and return at most `limits.max_rows` rows.
+    pub async fn execute(
+        &self,
+        tables: &[TableRef],
+        default_table: Option<&str>,
+        sql: &str,
+    ) -> Result<QueryResult> {
+        let out = self
+            .execute_batches(tables, default_table, sql, Some(self.limits.max_rows))
+            .await?;
+        encode_batches(&out.schema, &out.batches, out.row_count)
+    }
+
+    /// Like [`Sandbox::execute`] but returns Arrow batches, keeping up to `max_rows`
+    /// rows (`None`: all rows — use only for exports, still bounded by time and memory).
+    pub async fn execute_batches(
+        &self,
+        tables: &[TableRef],
+        default_table: Option<&str>,
+        sql: &str,
+        max_rows: Option<usize>,
+    ) -> Result<QueryBatches> {
+        // Parse and refuse before anything is registered or spawned.
+        let statement = guard::parse_single_query(sql)?;
+        let tables = tables.to_vec();
+        let default_table = default_table.map(str::to_string);
+        let limits = self.limits.clone();
+        self.run(async move {
+            let (ctx, names) = session(&limits, &tables, default_table.as_deref()).await?;
+            let state = ctx.state();
+            let plan = state
+                .statement_to_plan(statement)
+                .await
+                .map_err(|e| map_err(e, &names, &limits))?;
+            SQLOptions::new()
+                .with_allow_ddl(false)
+                .with_allow_dml(false)
+                .with_allow_statements(false)
+                .verify_plan(&plan)
+                .map_err(|e| Error::SqlNotAllowed {
+                    statement: e.message().to_string(),
+                })?;
+            let df = ctx
+                .execute_logical_plan(plan)
+                .await
+                .map_err(|e| map_err(e, &names, &limits))?;
+            collect_capped(df, max_rows, &names, &limits).await
+        })
+        .await
+    }
+
+    /// Rows `offset..offset+limit` of one Parquet snapshot, with the snapshot's total row count.
+    pub async fn preview(
+        &self,
+        parquet_path: &Path,
+        offset: u64,
+        limit: u64,
+    ) -> Result<QueryResult> {
+        let table = TableRef {
+            name: "data".into(),
+            parquet_path: parquet_path.to_path_buf(),
+        };
+        let limit = limit.min(self.limits.max_rows as u64);
+        let sql = format!("SELECT * FROM data LIMIT {limit} OFFSET {offset}");
+        let page = self
+            .execute_batches(std::slice::from_ref(&table), None, &sql, None)
+            .await?;
+        let total = crate::parquet_row_count(parquet_path)?;
+        let mut result = encode_batches(&page.schema, &page.batches, total)?;
+        result.truncated = offset + (result.rows.len() as u64) < total;
+        Ok(result)
+    }
+
+    /// Spawn `fut` on the sandbox runtime and enforce the timeout from the caller's side,
+    /// so the deadline holds even when the query threads are saturated.
+    async fn run<T: Send + 'static>(
+        &self,
+        fut: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        let rt = self
+            .runtime
+            .0
+            .as_ref()
+            .ok_or_else(|| Error::internal("query runtime is shut down"))?;
+        let mut handle = rt.spawn(fut);
+        match tokio::time::timeout(self.limits.timeout, &mut handle).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => Err(Error::Internal(format!("query task failed: {join}"))),
+            Err(_) => {
+                // Dropping the future cancels DataFusion's streams and spawned tasks.
+                handle.abort();
+                Err(Error::QueryTimeout {
+                    seconds: self.limits.timeout.as_secs().max(1),
+                })
+            }
+        }
+    }
+}
+
+fn map_err(
+    e: datafusion::error::DataFusionError,
+    names: &[String],
+    limits: &SandboxLimits,
+) -> Error {
+    match errors::map_datafusion_error(e, names) {
+        Error::QueryMemoryExceeded { .. } => Error::QueryMemoryExceeded {
+            limit_bytes: limits.memory_bytes,
+        },
+        other => other,
+    }
+}
+
+/// A fresh session: no table functions, no URL tables, a memory pool of its own,
+/// and only the given tables.
+async fn session(
+    limits: &SandboxLimits,
+    tables: &[TableRef],
+    default_table: Option<&str>,
+) -> Result<(SessionContext, Vec<String>)> {
+    let runtime = RuntimeEnvBuilder::new()
+        .with_memory_limit(limits.memory_bytes, 1.0)
+        .build_arc()
+        .map_err(Error::internal)?;
+    let config = SessionConfig::new()
+        .with_target_partitions(limits.threads.max(1))
+        .with_information_schema(false);
+    let state = SessionStateBuilder::new()
+        .with_config(config)
+        .with_runtime_env(runtime)
+        .with_default_features()
+        .with_table_functions(HashMap::new())
+        .build();
+    let ctx = SessionContext::new_with_state(state);
+    let mut names = Vec::with_capacity(tables.len() + 1);
+    for t in tables {
+        register(&ctx, &t.name, &t.parquet_path).await?;
+        names.push(t.name.clone());
+    }
+    if let Some(default) = default_table {
+        let t = tables.iter().find(|t| t.name == default).ok_or_else(|| {
+            Error::internal(format!(
+                "default table `{default}` is not in the table list"
+            ))
+        })?;
+        if default != "data" {
+            register(&ctx, "data", &t.parquet_path).await?;
+            names.push("data".into());
+        }
+    }
+    Ok((ctx, names))
+}
+
+async fn register(ctx: &SessionContext, name: &str, path: &Path) -> Result<()> {
+    let path_str = path
+        .to_str()
+        .ok_or_else(|| Error::internal(format!("non UTF-8 path {}", path.display())))?;
+    if !path.is_file() {
+        return Err(Error::NotFound {
+            key: path.display().to_string(),
+        });
+    }
+    ctx.register_parquet(
+        TableReference::bare(name),
+        path_str,
+        ParquetReadOptions::default(),
+    )
+    .await
+    .map_err(Error::internal)
+}
+
+/// Drain the stream, keeping the first `max_rows` rows and counting the rest.
+async fn collect_capped(
+    df: datafusion::dataframe::DataFrame,
+    max_rows: Option<usize>,
+    names: &[String],
+    limits: &SandboxLimits,
+) -> Result<QueryBatches> {
+    let mut stream = df
+        .execute_stream()
+        .await
+        .map_err(|e| map_err(e, names, limits))?;
+    let schema = stream.schema();
+    let cap = max_rows.unwrap_or(usize::MAX);
+    let mut kept = 0usize;
+    let mut row_count = 0u64;
+    let mut batches = Vec::new();
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(|e| map_err(e, names, limits))?;
+        row_count += batch.num_rows() as u64;
+        if kept < cap {
+            let take = (cap - kept).min(batch.num_rows());
+            batches.push(batch.slice(0, take));
+            kept += take;
+        }
+    }
+    Ok(QueryBatches {
+        schema,
+        batches,
+        row_count,
+        truncated: (kept as u64) < row_count,
+    })
+}
