@@ -2,9 +2,12 @@
 //! command line built on top of the domain, store and engine crates.
 
 pub mod app;
+pub mod auth;
 pub mod cache;
 pub mod config;
 pub mod error;
+pub mod mail;
+pub mod ratelimit;
 pub mod routes;
 pub mod state;
 pub mod telemetry;

@@ -1,8 +1,10 @@
 //! Shared application state handed to every handler, built once at start-up
 //! from `Settings` by `AppState::build` (the same path for the binary and tests).
 
+use crate::auth::AuthService;
 use crate::cache::{DynCache, MemoryCache, RedisCache};
 use crate::config::{Secret, ServeArgs};
+use crate::ratelimit::RateLimiter;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,6 +15,9 @@ pub struct AppState {
     pub store: DynStore,
     pub settings: Arc<Settings>,
     pub cache: DynCache,
+    /// Accounts, tokens, API keys, sessions and account email.
+    pub auth: Arc<AuthService>,
+    pub rate_limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -20,11 +25,34 @@ impl AppState {
     pub async fn build(settings: Settings, store: DynStore) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&settings.data_dir)?;
         let cache = build_cache(&settings).await;
+        let redis = connect_redis(&settings).await;
+        let auth = Arc::new(AuthService::new(&settings, store.clone(), redis.clone())?);
+        let rate_limiter = Arc::new(RateLimiter::new(&settings, redis));
         Ok(Self {
             store,
             settings: Arc::new(settings),
             cache,
+            auth,
+            rate_limiter,
         })
+    }
+}
+
+/// The Redis connection for sessions and rate limits; `None` (with a warning,
+/// falling back to the sessions table and in-process limits) when unreachable.
+async fn connect_redis(settings: &Settings) -> Option<redis::aio::ConnectionManager> {
+    let url = settings.redis_url.as_ref()?;
+    let connected = match redis::Client::open(url.expose()) {
+        Ok(client) => client.get_connection_manager().await,
+        Err(err) => Err(err),
+    };
+    match connected {
+        Ok(manager) => Some(manager),
+        Err(err) => {
+            tracing::warn!(error = ?err.kind(), "REDIS_URL is set but Redis is unreachable; \
+                sessions use the metadata store and rate limits count per process");
+            None
+        }
     }
 }
 

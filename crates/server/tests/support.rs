@@ -78,3 +78,121 @@ pub async fn error_code(response: Response, status: u16) -> String {
     assert!(!message.is_empty(), "error without a message: {body}");
     body["error"]["code"].as_str().unwrap().to_string()
 }
+
+// ---- accounts: registering, signing in and authenticated requests ----
+
+/// A password that satisfies the policy.
+pub const PASSWORD: &str = "Str0ng!pass";
+
+/// A fresh address, so tests never collide.
+pub fn unique_email() -> String {
+    format!("user-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+impl TestApp {
+    /// `POST path` with a JSON body.
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A request carrying `Authorization: Bearer <token>` (an access token or API key).
+    pub fn authed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+
+    /// Registers an account; panics unless it is created.
+    pub async fn register(&self, email: &str, password: &str) -> Value {
+        let response = self
+            .post_json("/api/v1/auth/register", &serde_json::json!({"email": email, "password": password, "full_name": "Test User"}))
+            .await;
+        assert_eq!(
+            response.status(),
+            201,
+            "register failed: {}",
+            response.text().await.unwrap()
+        );
+        response.json().await.unwrap()
+    }
+
+    /// Signs in; returns the login response (`access_token`, `refresh_token`, `user`).
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        let response = self
+            .post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "login failed: {}",
+            response.text().await.unwrap()
+        );
+        response.json().await.unwrap()
+    }
+
+    /// Registers a fresh user and signs in: `(access token, user id)`.
+    pub async fn register_and_login(&self) -> (String, String) {
+        let email = unique_email();
+        let user = self.register(&email, PASSWORD).await;
+        let login = self.login(&email, PASSWORD).await;
+        (
+            login["access_token"].as_str().unwrap().to_string(),
+            user["id"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// The token from the newest emailed link of `kind` (`verify-email` or
+    /// `reset-password`) sent to `email`, waiting up to 5 s for it to arrive.
+    pub async fn emailed_token(&self, email: &str, kind: &str) -> String {
+        let outbox = self.data_dir.path().join("outbox");
+        let marker = format!("/{kind}?token=");
+        for _ in 0..100 {
+            let mut names: Vec<_> = std::fs::read_dir(&outbox)
+                .map(|dir| dir.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            names.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+            names.sort();
+            for path in names.iter().rev() {
+                let text = std::fs::read_to_string(path).unwrap();
+                if !text.lines().any(|l| l == format!("To: {email}")) {
+                    continue;
+                }
+                if let Some(at) = text.find(&marker) {
+                    let rest = &text[at + marker.len()..];
+                    return rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .collect();
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no {kind} email for {email} in {}", outbox.display());
+    }
+}
+
+/// The Redis for tests (`INSIGHTIQ_TEST_REDIS_URL`). Unset: `None` with a printed
+/// notice, except under CI, where the Redis tests must run.
+pub fn test_redis_url() -> Option<String> {
+    match std::env::var("INSIGHTIQ_TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => panic!("CI must set INSIGHTIQ_TEST_REDIS_URL"),
+        _ => {
+            eprintln!("notice: INSIGHTIQ_TEST_REDIS_URL is not set; skipping this Redis test");
+            None
+        }
+    }
+}

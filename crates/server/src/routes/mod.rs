@@ -1,11 +1,18 @@
 //! HTTP routes, one module per resource. Handlers are thin: extract, call, map.
 
+pub mod api_keys;
+pub mod auth;
 pub mod health;
+pub mod users;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
 /// Every `/api/v1` route, with its OpenAPI description.
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(health::routes())
+    OpenApiRouter::new()
+        .merge(health::routes())
+        .merge(auth::routes())
+        .merge(users::routes())
+        .merge(api_keys::routes())
 }
