@@ -127,7 +127,23 @@ fn name_word(w: &str) -> NameWord {
 }
 
 fn column_info(index: usize, c: &Column, rows: u64) -> ColumnInfo {
-    let parts = split_name(&c.name);
+    let all_parts = split_name(&c.name);
+    // "Cost of goods sold": connecting words are not part of what the column means.
+    let content: Vec<String> = all_parts
+        .iter()
+        .filter(|p| {
+            !matches!(
+                p.as_str(),
+                "of" | "the" | "and" | "a" | "an" | "in" | "for" | "per" | "to"
+            )
+        })
+        .cloned()
+        .collect();
+    let parts = if content.is_empty() {
+        all_parts
+    } else {
+        content
+    };
     let n = parts.len();
     let mut words: Vec<NameWord> = parts
         .iter()

@@ -83,8 +83,7 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
 
 /// Unit suffixes in column names: "body_mass_g", "flipper_length_mm".
 pub const UNITS: &[&str] = &[
-    "mm", "cm", "m", "km", "g", "kg", "lb", "lbs", "usd", "eur", "pct", "in", "ft", "mi", "sec",
-    "s", "ms", "min", "hrs", "h",
+    "mm", "cm", "km", "g", "kg", "lb", "lbs", "usd", "eur", "pct", "ft", "mi", "sec", "ms", "hrs",
 ];
 
 /// Words that add nothing to the meaning of an analytic question.

@@ -155,6 +155,9 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     for (k, l) in links.iter().enumerate() {
         st.claim(l.start, l.end, Use::Link(k));
     }
+    if std::env::var_os("NLQ_DEBUG").is_some() {
+        eprintln!("links: {links:?}");
+    }
     // A bare number right next to a column ("has 774 households") is an equality test.
     bare_number_filters(&mut st, &links, &mut comps);
     attach_comparisons(&st, &links, &mut comps);
@@ -723,7 +726,7 @@ fn next_entity(st: &State, from: usize) -> Option<usize> {
 fn preceded_by(st: &State, start: usize, pred: impl Fn(&str) -> bool) -> Option<usize> {
     let mut k = start;
     let mut hops = 0;
-    while k > 0 && hops < 3 {
+    while k > 0 && hops < 4 {
         k -= 1;
         let w = st.w(k);
         if pred(w) {
@@ -731,7 +734,18 @@ fn preceded_by(st: &State, start: usize, pred: impl Fn(&str) -> bool) -> Option<
         }
         if !(matches!(
             w,
-            "the" | "a" | "an" | "of" | "each" | "every" | "for" | "all"
+            "the"
+                | "a"
+                | "an"
+                | "of"
+                | "each"
+                | "every"
+                | "for"
+                | "all"
+                | "is"
+                | "was"
+                | "are"
+                | "were"
         ) || matches!(st.uses[k], Use::Lexicon))
         {
             return None;
@@ -755,6 +769,7 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
     let mut entity: Option<usize> = None;
     let mut mentions: Vec<usize> = Vec::new();
     let mut by_measure: Option<usize> = None;
+    let mut last_was_dim = false;
 
     for &(_, l) in &col_links {
         let Target::Column(c) = l.target else {
@@ -787,8 +802,18 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
                 None => st.penalty *= 0.55,
             }
         }
+        let info = &cat.columns[c];
+        let prev = if l.start > 0 { st.w(l.start - 1) } else { "" };
+        let over_time = (prev == "over"
+            || (prev == "the" && l.start > 1 && st.w(l.start - 2) == "over"))
+            && (info.year_like || cat.col(c).data_type.is_temporal());
+        // "by sex and smoker": a column joined by "and" to a grouping column groups too.
+        let and_dim = matches!(prev, "and" | "or") && last_was_dim;
         let is_group = preceded_by(st, l.start, is_group_word).is_some()
-            || (l.start > 0 && matches!(st.w(l.start - 1), "each" | "every"));
+            || matches!(prev, "each" | "every")
+            || over_time
+            || and_dim;
+        last_was_dim = false;
         let agg =
             preceded_by(st, l.start, |w| agg_word(w).is_some()).map(|k| agg_word(st.w(k)).unwrap());
         let interrogative = preceded_by(st, l.start, |w| {
@@ -796,7 +821,6 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
         })
         .is_some()
             || l.start == 0;
-        let info = &cat.columns[c];
         let numeric = cat.col(c).data_type.is_numeric();
         if filtered_cols.contains(&c) && !is_group && agg.is_none() {
             // Named only as part of a filter ("on Dream island", "a total above 1000").
@@ -818,6 +842,7 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             } else {
                 dims.push(Dim::Column(c));
             }
+            last_was_dim = true;
             continue;
         }
         if let Some(a) = agg {
@@ -841,6 +866,15 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             continue;
         }
         mentions.push(c);
+    }
+    // "the most common payment method": the thing counted is the text column named.
+    if shape.most_common.is_some() && entity.is_none() {
+        if let Some(pos) = mentions
+            .iter()
+            .position(|&c| !cat.col(c).data_type.is_numeric())
+        {
+            entity = Some(mentions.remove(pos));
+        }
     }
     // A numeric column asked with "what is the X" and an aggregation elsewhere is a measure.
     if let Some(e) = entity {
@@ -872,7 +906,7 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
     let mut rest = Vec::new();
     for c in mentions {
         if let Some(t) = cat.columns[c].truthy.clone() {
-            if !shape.rate && measures.is_empty() && !plan.filters.iter().any(|f| f.column == c) {
+            if !shape.rate && !plan.filters.iter().any(|f| f.column == c) {
                 plan.filters.push(Filter {
                     column: c,
                     op: Op::Eq,
@@ -1002,7 +1036,16 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
                 .aggs
                 .iter()
                 .map(|(_, a)| *a)
-                .find(|a| !matches!(a, Agg::Count) || shape.count);
+                .find(|a| !matches!(a, Agg::Count) || shape.count)
+                .or_else(|| {
+                    // "the most expensive": the extreme of the column itself.
+                    let dir = shape
+                        .concept
+                        .map(|c| c.1)
+                        .or(shape.superlative.map(|s| s.1));
+                    dir.filter(|_| entity.is_none())
+                        .map(|d| if d { Agg::Max } else { Agg::Min })
+                });
             if entity.is_none() || shape.superlative.is_none() && shape.top.is_none() {
                 let agg = explicit.unwrap_or_else(|| {
                     st.penalty *= 0.95;

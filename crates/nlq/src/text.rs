@@ -247,6 +247,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             let mut ordinal = false;
             // Suffixes: 20%, 1k, 2m, 5th; anything else glued on ("2nd", "10am") stays a word.
             let mut suffix = String::new();
+            let suffix_start = end;
             while end < chars.len() && chars[end].is_alphanumeric() {
                 suffix.push(chars[end].to_ascii_lowercase());
                 end += 1;
@@ -269,11 +270,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             let raw: String = chars[i..end].iter().collect();
             if kind_word {
                 // e.g. "5mm": number then unit word.
-                out.push(num_token(
-                    &chars[i..i + (end - i - suffix.len())],
-                    value,
-                    money,
-                ));
+                out.push(num_token(&chars[i..suffix_start], value, money));
                 out.push(word_token(&suffix));
             } else {
                 out.push(Token {
