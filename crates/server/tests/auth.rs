@@ -27,6 +27,23 @@ fn claims_of(token: &str) -> Value {
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
 
+/// `GET /auth/me` with an access token: the code of a refusal, or "ok".
+async fn me_with(app: &TestApp, access_token: &Value) -> String {
+    let response = app
+        .authed(
+            Method::GET,
+            "/api/v1/auth/me",
+            access_token.as_str().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    if response.status() == 200 {
+        return "ok".into();
+    }
+    error_code(response, 401).await
+}
+
 async fn refresh_with(app: &TestApp, token: &str) -> reqwest::Response {
     app.post_json("/api/v1/auth/refresh", &json!({ "refresh_token": token }))
         .await
@@ -476,7 +493,17 @@ async fn refresh_rotates_and_a_reused_token_ends_the_whole_login() {
         error_code(refresh_with(&app, r2).await, 401).await,
         "session_revoked"
     );
+    // The access tokens of that login stop working at once too.
+    assert_eq!(
+        me_with(&app, &rotated["access_token"]).await,
+        "session_revoked"
+    );
+    assert_eq!(
+        me_with(&app, &first["access_token"]).await,
+        "session_revoked"
+    );
     // Another login of the same user is untouched.
+    assert_eq!(me_with(&app, &other_login["access_token"]).await, "ok");
     assert_eq!(
         refresh_with(&app, other_login["refresh_token"].as_str().unwrap())
             .await
@@ -562,6 +589,10 @@ async fn logout_with_the_body_token_revokes_that_session() {
         error_code(refresh_with(&app, refresh).await, 401).await,
         "session_revoked"
     );
+    assert_eq!(
+        me_with(&app, &login["access_token"]).await,
+        "session_revoked"
+    );
 }
 
 #[tokio::test]
@@ -617,6 +648,10 @@ async fn forgot_and_reset_password_end_to_end() {
         .await,
         "session_revoked",
         "a reset ends every session"
+    );
+    assert_eq!(
+        me_with(&app, &login["access_token"]).await,
+        "session_revoked"
     );
     let old = app
         .post_json(
@@ -794,6 +829,14 @@ async fn sessions_live_in_redis_when_configured() {
         )
         .await;
     assert_eq!(logout.status(), 204);
+    assert_eq!(
+        me_with(&app, &kept["access_token"]).await,
+        "session_revoked"
+    );
+    assert_eq!(
+        me_with(&app, &third["access_token"]).await,
+        "session_revoked"
+    );
     let left: Vec<String> = redis::cmd("KEYS")
         .arg(format!("{prefix}session:*"))
         .query_async(&mut redis)

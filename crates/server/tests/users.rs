@@ -165,6 +165,20 @@ async fn changing_the_password_ends_the_other_sessions() {
         error_code(refresh(&elsewhere).await, 401).await,
         "session_revoked"
     );
+    let me = |t: &Value| {
+        let token = t["access_token"].as_str().unwrap().to_string();
+        async move {
+            app.authed(Method::GET, "/api/v1/users/me", &token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        error_code(me(&elsewhere).await, 401).await,
+        "session_revoked"
+    );
+    assert_eq!(me(&here).await.status(), 200);
     assert_eq!(
         refresh(&here).await.status(),
         200,

@@ -508,6 +508,20 @@ macro_rules! impl_metadata_store {
                 Ok(done.rows_affected())
             }
 
+            async fn session_family_active(
+                &self,
+                family: uuid::Uuid,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<bool> {
+                Ok(sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM sessions WHERE family_id = $1 AND expires_at > $2)",
+                )
+                .bind(family)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
             async fn create_auth_token(
                 &self,
                 t: $crate::NewAuthToken,

@@ -91,6 +91,9 @@ pub trait MetadataStore: Send + Sync + 'static {
     async fn mark_session_used(&self, id: SessionId, at: DateTime<Utc>) -> Result<bool>;
     async fn revoke_session_family(&self, family: Uuid) -> Result<u64>;
     async fn revoke_user_sessions(&self, user: UserId, keep_family: Option<Uuid>) -> Result<u64>;
+    /// Whether a login (session family) still has an unexpired session, so access
+    /// tokens of a signed-out or revoked login stop working at once.
+    async fn session_family_active(&self, family: Uuid, now: DateTime<Utc>) -> Result<bool>;
 
     // single-use email tokens
     async fn create_auth_token(&self, token: NewAuthToken) -> Result<AuthToken>;

@@ -525,8 +525,27 @@ async fn sessions_rotate_and_revoke(store: DynStore) {
     store.create_session(new("t2", family)).await.unwrap();
     let other = Uuid::new_v4();
     store.create_session(new("t3", other)).await.unwrap();
+    assert!(store
+        .session_family_active(family, Utc::now())
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .session_family_active(family, Utc::now() + Duration::days(31))
+            .await
+            .unwrap(),
+        "expired sessions keep no login alive"
+    );
 
     assert_eq!(store.revoke_session_family(family).await.unwrap(), 2);
+    assert!(!store
+        .session_family_active(family, Utc::now())
+        .await
+        .unwrap());
+    assert!(store
+        .session_family_active(other, Utc::now())
+        .await
+        .unwrap());
     assert!(matches!(
         store.find_session_by_hash("t2").await,
         Err(StoreError::NotFound)

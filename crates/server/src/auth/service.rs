@@ -238,6 +238,13 @@ impl AuthService {
                 if !user.is_active {
                     return Err(account_disabled());
                 }
+                // Signing out, a password reset or a detected theft ends the login,
+                // and its access tokens with it rather than up to an hour later.
+                if let Some(family) = claims.fam {
+                    if !self.sessions.family_active(family).await? {
+                        return Err(session_ended());
+                    }
+                }
                 Ok(CurrentUser {
                     user,
                     method: AuthMethod::AccessToken { family: claims.fam },

@@ -31,6 +31,8 @@ pub trait SessionStore: Send + Sync + 'static {
     async fn revoke_family(&self, family: Uuid) -> ApiResult<()>;
     /// Revokes every session of a user, except the login `keep` when given.
     async fn revoke_user(&self, user: UserId, keep: Option<Uuid>) -> ApiResult<()>;
+    /// Whether the login `family` is still alive (not signed out, revoked or expired).
+    async fn family_active(&self, family: Uuid) -> ApiResult<bool>;
 }
 
 /// Sessions in the metadata store's `sessions` table.
@@ -78,6 +80,10 @@ impl SessionStore for StoreSessions {
     async fn revoke_user(&self, user: UserId, keep: Option<Uuid>) -> ApiResult<()> {
         self.0.revoke_user_sessions(user, keep).await?;
         Ok(())
+    }
+
+    async fn family_active(&self, family: Uuid) -> ApiResult<bool> {
+        Ok(self.0.session_family_active(family, Utc::now()).await?)
     }
 }
 
@@ -228,5 +234,15 @@ impl SessionStore for RedisSessions {
                 .map_err(unavailable)?;
         }
         Ok(())
+    }
+
+    async fn family_active(&self, family: Uuid) -> ApiResult<bool> {
+        let mut conn = self.redis.clone();
+        // The family set expires with its newest session and is deleted on revocation.
+        let exists: bool = conn
+            .exists(self.family_key(family))
+            .await
+            .map_err(unavailable)?;
+        Ok(exists)
     }
 }
