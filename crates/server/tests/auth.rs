@@ -328,27 +328,28 @@ async fn wrong_password_and_unknown_email_are_indistinguishable() {
             (response.json::<Value>().await.unwrap(), elapsed)
         }
     };
-    // Warm both paths, then time them.
+    // Warm both paths, then take the fastest of several runs: the minimum is
+    // what the work costs, free of noise from tests running alongside.
     attempt(email.clone(), "Wr0ng!pass").await;
     attempt(unique_email(), "Wr0ng!pass").await;
-    let (mut wrong_total, mut unknown_total) =
-        (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let (mut wrong_best, mut unknown_best) = (std::time::Duration::MAX, std::time::Duration::MAX);
     let (mut wrong_body, mut unknown_body) = (Value::Null, Value::Null);
-    for _ in 0..3 {
+    for _ in 0..5 {
         let (body, t) = attempt(email.clone(), "Wr0ng!pass").await;
-        wrong_total += t;
+        wrong_best = wrong_best.min(t);
         wrong_body = body;
         let (body, t) = attempt(unique_email(), "Wr0ng!pass").await;
-        unknown_total += t;
+        unknown_best = unknown_best.min(t);
         unknown_body = body;
     }
     assert_eq!(wrong_body, unknown_body, "same code and message");
     assert_eq!(wrong_body["error"]["code"], "invalid_credentials");
-    // Both paths run one argon2 verification; allow generous noise.
-    let ratio = unknown_total.as_secs_f64() / wrong_total.as_secs_f64();
+    // Both paths run one argon2 verification; skipping it would make the unknown
+    // email many times faster.
+    let ratio = unknown_best.as_secs_f64() / wrong_best.as_secs_f64();
     assert!(
-        (0.5..2.0).contains(&ratio),
-        "unknown {unknown_total:?} vs wrong {wrong_total:?}"
+        (0.4..2.5).contains(&ratio),
+        "unknown {unknown_best:?} vs wrong {wrong_best:?}"
     );
 }
 

@@ -60,7 +60,10 @@ fn load_or_generate(data_dir: &Path) -> anyhow::Result<Persisted> {
         access: random_secret(),
         refresh: random_secret(),
     };
-    write_private(&path, &serde_json::to_string(&persisted)?)?;
+    if !publish_private(&path, &serde_json::to_string(&persisted)?)? {
+        // Another process on this data directory generated them first: use theirs.
+        return load_or_generate(data_dir);
+    }
     tracing::warn!(
         path = %path.display(),
         "JWT secrets are not configured; generated new ones (set JWT_SECRET_KEY and JWT_REFRESH_SECRET_KEY in production)"
@@ -74,18 +77,28 @@ fn random_secret() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Writes a file only its owner can read.
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+/// Creates `path`, readable only by its owner, complete or not at all. Returns
+/// `false` when it already exists.
+fn publish_private(path: &Path, contents: &str) -> anyhow::Result<bool> {
     use std::io::Write as _;
+    let staging = path.with_extension(format!("{}.tmp", uuid::Uuid::new_v4().simple()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
+        .open(&staging)
+        .with_context(|| format!("cannot create {}", staging.display()))?;
     file.write_all(contents.as_bytes())?;
-    Ok(())
+    file.sync_all()?;
+    // A hard link never replaces an existing file, so concurrent starts agree.
+    let linked = std::fs::hard_link(&staging, path);
+    let _ = std::fs::remove_file(&staging);
+    match linked {
+        Ok(()) => Ok(true),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(err) => Err(err).with_context(|| format!("cannot create {}", path.display())),
+    }
 }
 
 #[cfg(test)]
@@ -104,5 +117,20 @@ mod tests {
         settings.jwt_secret_key = Some(Secret::new("a"));
         settings.jwt_refresh_secret_key = Some(Secret::new("b"));
         assert_eq!(resolve(&settings).unwrap().0.expose(), "a");
+    }
+
+    #[test]
+    fn concurrent_first_starts_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings::for_tests(dir.path().to_path_buf());
+        let secrets: Vec<Secret> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| scope.spawn(|| resolve(&settings).unwrap().0))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(secrets.windows(2).all(|pair| pair[0] == pair[1]));
+        let files = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(files, 1, "no staging files left behind");
     }
 }
