@@ -152,3 +152,34 @@ impl Mailer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    #[test]
+    fn smtp_urls_are_accepted_and_never_echoed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::for_tests(dir.path().to_path_buf());
+        for url in [
+            "smtp://localhost:2525",
+            "smtps://user:pa55@mail.example.com",
+            "smtp://u:p@mail.example.com?tls=required",
+        ] {
+            settings.smtp_url = Some(Secret::new(url));
+            let mailer = Mailer::from_settings(&settings).unwrap();
+            assert!(mailer.outbox_dir().is_none());
+            assert_eq!(format!("{mailer:?}"), r#"Mailer { transport: "smtp", .. }"#);
+        }
+        settings.smtp_url = Some(Secret::new("ftp://user:pa55@x"));
+        let err = Mailer::from_settings(&settings).unwrap_err().to_string();
+        assert!(!err.contains("pa55"), "{err}");
+        settings.smtp_url = None;
+        assert!(Mailer::from_settings(&settings)
+            .unwrap()
+            .outbox_dir()
+            .unwrap()
+            .ends_with("outbox"));
+    }
+}

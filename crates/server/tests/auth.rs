@@ -845,3 +845,90 @@ async fn sessions_live_in_redis_when_configured() {
         .unwrap();
     assert!(left.is_empty(), "every session ended: {left:?}");
 }
+
+/// A minimal SMTP server that accepts every message and hands its DATA over.
+async fn fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 fake ESMTP\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            tx.send(data.take().unwrap()).unwrap();
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 fake\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            write.write_all(b"221 bye\r\n").await.unwrap();
+                            return;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn emails_go_through_smtp_when_configured() {
+    let (port, mut inbox) = fake_smtp().await;
+    let app =
+        TestApp::spawn_with(|s| s.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{port}"))))
+            .await;
+    let email = unique_email();
+    app.register(&email, PASSWORD).await;
+    let message = tokio::time::timeout(std::time::Duration::from_secs(10), inbox.recv())
+        .await
+        .expect("the verification email reaches the SMTP server")
+        .unwrap();
+    assert!(message.contains(&format!("To: {email}")), "{message}");
+    assert!(
+        message.contains("Subject: Confirm your email for InsightIQ"),
+        "{message}"
+    );
+    // Undo quoted-printable soft breaks and escapes to read the link.
+    let text = message.replace("=\n", "").replace("=3D", "=");
+    let at = text
+        .find("/verify-email?token=")
+        .expect("a verification link")
+        + "/verify-email?token=".len();
+    let token: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let verified = app
+        .post_json("/api/v1/auth/verify-email", &json!({ "token": token }))
+        .await;
+    assert_eq!(verified.status(), 200);
+    let outbox = app.data_dir.path().join("outbox");
+    assert!(
+        !outbox.exists() || std::fs::read_dir(&outbox).unwrap().next().is_none(),
+        "nothing in the outbox"
+    );
+}
