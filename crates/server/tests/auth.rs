@@ -528,10 +528,21 @@ async fn refresh_and_logout_work_with_the_cookie_alone() {
         .await
         .unwrap();
     assert_eq!(error_code(missing, 401).await, "missing_refresh_token");
+    let malformed = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("content-type", "application/json")
+        .body("{oops")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(malformed, 400).await, "malformed_json");
+    // The web app posts an empty JSON object and relies on the cookie.
     let refreshed = app
         .client
         .post(app.url("/api/v1/auth/refresh"))
         .header("cookie", &cookie)
+        .json(&json!({}))
         .send()
         .await
         .unwrap();
