@@ -522,6 +522,19 @@ macro_rules! impl_metadata_store {
                 .await?)
             }
 
+            async fn purge_expired_sessions(
+                &self,
+                user: domain::UserId,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<u64> {
+                let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+                    .bind(user.0)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
             async fn create_auth_token(
                 &self,
                 t: $crate::NewAuthToken,

@@ -94,6 +94,8 @@ pub trait MetadataStore: Send + Sync + 'static {
     /// Whether a login (session family) still has an unexpired session, so access
     /// tokens of a signed-out or revoked login stop working at once.
     async fn session_family_active(&self, family: Uuid, now: DateTime<Utc>) -> Result<bool>;
+    /// Deletes a user's expired sessions (kept until then for replay detection).
+    async fn purge_expired_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<u64>;
 
     // single-use email tokens
     async fn create_auth_token(&self, token: NewAuthToken) -> Result<AuthToken>;

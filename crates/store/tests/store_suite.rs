@@ -546,6 +546,14 @@ async fn sessions_rotate_and_revoke(store: DynStore) {
         .session_family_active(other, Utc::now())
         .await
         .unwrap());
+    assert_eq!(
+        store
+            .purge_expired_sessions(ann.id, Utc::now())
+            .await
+            .unwrap(),
+        0,
+        "live sessions stay"
+    );
     assert!(matches!(
         store.find_session_by_hash("t2").await,
         Err(StoreError::NotFound)
@@ -566,6 +574,22 @@ async fn sessions_rotate_and_revoke(store: DynStore) {
         "kept family survives"
     );
     assert_eq!(store.revoke_user_sessions(ann.id, None).await.unwrap(), 1);
+
+    let mut expired = new("t5", Uuid::new_v4());
+    expired.expires_at = Utc::now() - Duration::minutes(1);
+    store.create_session(expired).await.unwrap();
+    store
+        .create_session(new("t6", Uuid::new_v4()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .purge_expired_sessions(ann.id, Utc::now())
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store.find_session_by_hash("t6").await.is_ok());
 }
 
 async fn auth_tokens_are_single_use(store: DynStore) {

@@ -137,6 +137,7 @@ impl AuthService {
             ..Default::default()
         };
         let user = self.store.update_user(user.id, update).await?;
+        self.sessions.purge_expired(user.id).await?;
         self.start_session(user, Uuid::new_v4(), client).await
     }
 

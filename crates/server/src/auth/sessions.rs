@@ -33,6 +33,8 @@ pub trait SessionStore: Send + Sync + 'static {
     async fn revoke_user(&self, user: UserId, keep: Option<Uuid>) -> ApiResult<()>;
     /// Whether the login `family` is still alive (not signed out, revoked or expired).
     async fn family_active(&self, family: Uuid) -> ApiResult<bool>;
+    /// Drops a user's expired sessions (done at sign-in, so the table stays bounded).
+    async fn purge_expired(&self, user: UserId) -> ApiResult<()>;
 }
 
 /// Sessions in the metadata store's `sessions` table.
@@ -84,6 +86,11 @@ impl SessionStore for StoreSessions {
 
     async fn family_active(&self, family: Uuid) -> ApiResult<bool> {
         Ok(self.0.session_family_active(family, Utc::now()).await?)
+    }
+
+    async fn purge_expired(&self, user: UserId) -> ApiResult<()> {
+        self.0.purge_expired_sessions(user, Utc::now()).await?;
+        Ok(())
     }
 }
 
@@ -244,5 +251,10 @@ impl SessionStore for RedisSessions {
             .await
             .map_err(unavailable)?;
         Ok(exists)
+    }
+
+    async fn purge_expired(&self, _user: UserId) -> ApiResult<()> {
+        // Redis expires session keys by itself.
+        Ok(())
     }
 }
