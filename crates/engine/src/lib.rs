@@ -25,12 +25,14 @@
 //! [`Error::is_user_error`] says whether to answer 4xx (the person can fix it) or 500.
 
 pub mod error;
+pub mod ingest;
 pub mod query;
 pub mod types;
 
 use std::path::Path;
 
 pub use error::{Error, Result};
+pub use ingest::{ingest_file, IngestOptions, IngestReport, SourceFormat};
 pub use query::{QueryBatches, QueryResult, ResultColumn, Sandbox, SandboxLimits, TableRef};
 pub use types::{ColumnInfo, ColumnType, DateOrder, NumberFormat};
 

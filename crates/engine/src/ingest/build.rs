@@ -1,0 +1,252 @@
+//! Converts text values into typed Arrow columns and streams record batches into a
+//! zstd Parquet file written beside the target and renamed into place on success.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
+    TimestampMicrosecondBuilder,
+};
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::basic::{Compression, ZstdLevel};
+use datafusion::parquet::file::properties::WriterProperties;
+
+use crate::error::{Error, Result};
+use crate::ingest::infer::ColumnPlan;
+use crate::ingest::values;
+use crate::types::ColumnType;
+
+/// Rows per record batch handed to the Parquet writer.
+pub const BATCH_ROWS: usize = 64 * 1024;
+
+/// Builds one typed column from text.
+pub enum ColumnBuilder {
+    Int(Int64Builder, bool),
+    Float(Float64Builder, bool),
+    Bool(BooleanBuilder),
+    Date(Date32Builder, bool),
+    Ts(TimestampMicrosecondBuilder, bool),
+    Str(StringBuilder),
+}
+
+const EPOCH_DAYS_CE: i32 = 719_163; // days from 0001-01-01 to 1970-01-01
+
+impl ColumnBuilder {
+    pub fn new(plan: &ColumnPlan, capacity: usize) -> Self {
+        match plan.column_type {
+            ColumnType::Integer => {
+                ColumnBuilder::Int(Int64Builder::with_capacity(capacity), plan.decimal_comma)
+            }
+            ColumnType::Float => {
+                ColumnBuilder::Float(Float64Builder::with_capacity(capacity), plan.decimal_comma)
+            }
+            ColumnType::Boolean => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
+            ColumnType::Date => {
+                ColumnBuilder::Date(Date32Builder::with_capacity(capacity), plan.day_first)
+            }
+            ColumnType::Datetime => ColumnBuilder::Ts(
+                TimestampMicrosecondBuilder::with_capacity(capacity),
+                plan.day_first,
+            ),
+            ColumnType::String => {
+                ColumnBuilder::Str(StringBuilder::with_capacity(capacity, capacity * 8))
+            }
+        }
+    }
+
+    /// Append one value; text that does not parse (impossible after inference) becomes null.
+    pub fn append(&mut self, raw: &str) {
+        if let ColumnBuilder::Str(b) = self {
+            if values::is_text_null(raw) {
+                b.append_null();
+            } else {
+                b.append_value(raw);
+            }
+            return;
+        }
+        if values::is_null_marker(raw) {
+            self.append_null();
+            return;
+        }
+        match self {
+            ColumnBuilder::Int(b, comma) => {
+                b.append_option(values::parse_number(raw, *comma).and_then(|n| n.int))
+            }
+            ColumnBuilder::Float(b, comma) => {
+                b.append_option(values::parse_number(raw, *comma).map(|n| n.value))
+            }
+            ColumnBuilder::Bool(b) => b.append_option(values::parse_bool(raw).map(|(v, _)| v)),
+            ColumnBuilder::Date(b, day_first) => b.append_option(
+                values::parse_temporal(raw)
+                    .and_then(|t| t.ymd(*day_first))
+                    .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d))
+                    .map(|d| {
+                        use chrono::Datelike;
+                        d.num_days_from_ce() - EPOCH_DAYS_CE
+                    }),
+            ),
+            ColumnBuilder::Ts(b, day_first) => {
+                b.append_option(values::parse_temporal(raw).and_then(|t| {
+                    let (y, m, d) = t.ymd(*day_first)?;
+                    let date = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
+                    let (secs, micros) = t.time.unwrap_or((0, 0));
+                    let dt = date.and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+                    let utc = dt + secs as i64 - t.offset.unwrap_or(0) as i64;
+                    Some(utc * 1_000_000 + micros as i64)
+                }))
+            }
+            ColumnBuilder::Str(_) => unreachable!("handled above"),
+        }
+    }
+
+    pub fn append_null(&mut self) {
+        match self {
+            ColumnBuilder::Int(b, _) => b.append_null(),
+            ColumnBuilder::Float(b, _) => b.append_null(),
+            ColumnBuilder::Bool(b) => b.append_null(),
+            ColumnBuilder::Date(b, _) => b.append_null(),
+            ColumnBuilder::Ts(b, _) => b.append_null(),
+            ColumnBuilder::Str(b) => b.append_null(),
+        }
+    }
+
+    pub fn finish(&mut self) -> ArrayRef {
+        match self {
+            ColumnBuilder::Int(b, _) => Arc::new(b.finish()),
+            ColumnBuilder::Float(b, _) => Arc::new(b.finish()),
+            ColumnBuilder::Bool(b) => Arc::new(b.finish()),
+            ColumnBuilder::Date(b, _) => Arc::new(b.finish()),
+            ColumnBuilder::Ts(b, _) => Arc::new(b.finish()),
+            ColumnBuilder::Str(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+/// Arrow schema of a snapshot: SQL-safe names, inferred types, all nullable.
+pub fn schema(sql_names: &[String], plans: &[ColumnPlan]) -> SchemaRef {
+    Arc::new(Schema::new(
+        sql_names
+            .iter()
+            .zip(plans)
+            .map(|(n, p)| Field::new(n, p.column_type.arrow_type(), true))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Accumulates rows into batches and writes them to a temp Parquet file; `finish`
+/// renames it to the target. Dropping without `finish` removes the temp file.
+pub struct ParquetSink {
+    schema: SchemaRef,
+    builders: Vec<ColumnBuilder>,
+    pending: usize,
+    writer: Option<ArrowWriter<File>>,
+    tmp: PathBuf,
+    target: PathBuf,
+    null_counts: Vec<u64>,
+    rows: u64,
+}
+
+impl ParquetSink {
+    pub fn create(target: &Path, schema: SchemaRef, plans: Vec<ColumnPlan>) -> Result<Self> {
+        let tmp = tmp_path(target, "parquet-tmp");
+        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(1).map_err(Error::internal)?,
+            ))
+            .set_max_row_group_row_count(Some(1024 * 1024))
+            .build();
+        let writer =
+            ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(Error::internal)?;
+        let builders = plans
+            .iter()
+            .map(|p| ColumnBuilder::new(p, BATCH_ROWS))
+            .collect();
+        Ok(ParquetSink {
+            null_counts: vec![0; plans.len()],
+            schema,
+            builders,
+            pending: 0,
+            writer: Some(writer),
+            tmp,
+            target: target.to_path_buf(),
+            rows: 0,
+        })
+    }
+
+    /// Append a row of text values (missing trailing values are null).
+    pub fn push_row<'a>(&mut self, row: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let mut n = 0;
+        for (b, v) in self.builders.iter_mut().zip(row) {
+            b.append(v);
+            n += 1;
+        }
+        for b in &mut self.builders[n..] {
+            b.append_null();
+        }
+        self.pending += 1;
+        if self.pending >= BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Write a ready-made batch (already typed to the sink's schema).
+    pub fn write_batch(&mut self, batch: RecordBatch) -> Result<()> {
+        for (i, c) in batch.columns().iter().enumerate() {
+            self.null_counts[i] += c.null_count() as u64;
+        }
+        self.rows += batch.num_rows() as u64;
+        self.writer
+            .as_mut()
+            .ok_or_else(|| Error::internal("writer closed"))?
+            .write(&batch)
+            .map_err(Error::internal)
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.pending == 0 {
+            return Ok(());
+        }
+        let cols: Vec<ArrayRef> = self
+            .builders
+            .iter_mut()
+            .map(ColumnBuilder::finish)
+            .collect();
+        let batch = RecordBatch::try_new(self.schema.clone(), cols).map_err(Error::internal)?;
+        self.pending = 0;
+        self.write_batch(batch)
+    }
+
+    /// Close the file, move it into place, and return (rows, null counts per column).
+    pub fn finish(mut self) -> Result<(u64, Vec<u64>)> {
+        self.flush()?;
+        let writer = self
+            .writer
+            .take()
+            .ok_or_else(|| Error::internal("writer closed"))?;
+        writer.close().map_err(Error::internal)?;
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+        Ok((self.rows, std::mem::take(&mut self.null_counts)))
+    }
+}
+
+impl Drop for ParquetSink {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            self.writer = None;
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// A sibling path of `target` for temporary files (same directory, so rename is atomic).
+pub fn tmp_path(target: &Path, suffix: &str) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}.{suffix}", std::process::id()));
+    target.with_file_name(name)
+}
