@@ -134,17 +134,11 @@ fn is_period(c: &ResultColumn) -> bool {
         && (n == "year" || n.ends_with("_year") || n.starts_with("year") || n == "season")
 }
 
-/// Measures whose values add up to a whole, so a pie of them shows shares.
-fn is_additive(name: &str) -> bool {
+/// A measure named as a share of a whole (`share_of_total`, `pct_sales`, `percent`).
+fn is_share(name: &str) -> bool {
     let n = name.to_lowercase();
-    [
-        "count", "sum", "total", "share", "distinct", "number", "quantity", "revenue", "sales",
-    ]
-    .iter()
-    .any(|w| n.starts_with(w) || n.contains(&format!("_{w}")))
-        && !["avg", "mean", "median", "rate", "min", "max", "std"]
-            .iter()
-            .any(|w| n.starts_with(w))
+    n.split(|c: char| !c.is_alphanumeric())
+        .any(|w| matches!(w, "share" | "pct" | "percent" | "percentage" | "proportion"))
 }
 
 /// Pick the chart for a result.
@@ -221,7 +215,8 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
         if times.is_empty() && cats.len() == 1 {
             let x = cats[0];
             let m = measures[0];
-            let pie = measures.len() == 1 && rows <= PIE_MAX_SLICES && is_additive(&m.name);
+            // A pie only answers "what share": parts of a whole the question asked about.
+            let pie = measures.len() == 1 && rows <= PIE_MAX_SLICES && is_share(&m.name);
             let kind = if pie { ChartType::Pie } else { ChartType::Bar };
             let mut s = base(kind, title_for(&measures, Some(x)));
             s.x_key = Some(x.name.clone());

@@ -60,8 +60,14 @@ fn bar_for_categories() {
 
 #[test]
 fn pie_only_for_shares_of_few() {
-    let c = cols(&[("City", "string"), ("sum_total", "float")]);
+    let c = cols(&[("City", "string"), ("share_of_total", "float")]);
     assert_eq!(check("pie_share_of_cities", &c, 3, None), ChartType::Pie);
+    // A plain total by a few categories is a comparison, not a share: bars.
+    let c = cols(&[("City", "string"), ("sum_total", "float")]);
+    assert_eq!(
+        check("bar_total_by_few_cities", &c, 3, None),
+        ChartType::Bar
+    );
 }
 
 #[test]
@@ -107,7 +113,7 @@ fn hint_is_kept_when_it_fits() {
         chart_type: Some(ChartType::Scatter),
         title: None,
     };
-    assert_eq!(recommend(&c, 3, Some(&bad)).chart_type, ChartType::Pie);
+    assert_eq!(recommend(&c, 3, Some(&bad)).chart_type, ChartType::Bar);
 }
 
 #[test]
