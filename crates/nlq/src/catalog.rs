@@ -198,9 +198,10 @@ fn column_info(index: usize, c: &Column, rows: u64) -> ColumnInfo {
         }
         _ => Role::Dimension,
     };
-    let additive = !lower_words
-        .iter()
-        .any(|w| NON_ADDITIVE.contains(w) || NON_ADDITIVE.contains(&stem(w).as_str()));
+    let additive = !year_like
+        && !lower_words
+            .iter()
+            .any(|w| NON_ADDITIVE.contains(w) || NON_ADDITIVE.contains(&stem(w).as_str()));
     let truthy = truthy_literal(c);
     let values = c
         .values

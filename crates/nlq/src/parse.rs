@@ -62,6 +62,43 @@ impl State<'_> {
     }
 }
 
+/// Words that ask about order between rows, differences or exclusions.
+const HARD: &[&str] = &[
+    "consecutive",
+    "previous",
+    "preceding",
+    "next",
+    "following",
+    "after",
+    "before",
+    "above",
+    "below",
+    "same",
+    "difference",
+    "differ",
+    "than",
+    "besides",
+    "except",
+    "another",
+    "increase",
+    "increased",
+    "decrease",
+    "decreased",
+    "streak",
+    "earlier",
+    "later",
+    "respectively",
+    "first",
+    "last",
+    "prior",
+    "behind",
+    "ahead",
+    "between",
+    "previously",
+    "again",
+    "consecutively",
+];
+
 const FILLER: &[&str] = &[
     "not",
     "no",
@@ -202,7 +239,23 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     // Confidence: every content word should be explained by something.
     let mut unexplained = Vec::new();
     for (i, t) in st.toks.iter().enumerate() {
-        if st.uses[i] != Use::Free || t.kind != Kind::Word {
+        if st.uses[i] != Use::Free {
+            continue;
+        }
+        let top_word = shape.top.is_some_and(|(k, _, _)| k == i || k + 1 == i);
+        if HARD.contains(&t.norm.as_str()) && !top_word {
+            // Order, sequence and comparison between rows: beyond what the plan expresses.
+            st.penalty *= 0.35;
+            unexplained.push(t.raw.clone());
+            continue;
+        }
+        if matches!(t.kind, Kind::Number { .. } | Kind::Quoted) && !top_word {
+            // A number or quoted text that constrains nothing is a constraint we dropped.
+            st.penalty *= 0.45;
+            unexplained.push(t.raw.clone());
+            continue;
+        }
+        if t.kind != Kind::Word {
             continue;
         }
         if is_stopword(&t.norm) || FILLER.contains(&t.norm.as_str()) || shape.entity_word == Some(i)
@@ -215,8 +268,23 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         unexplained.push(t.raw.clone());
     }
     let mut confidence = st.penalty;
-    for _ in &unexplained {
-        confidence *= 0.8;
+    for w in &unexplained {
+        if !HARD.contains(&w.to_lowercase().as_str()) && w.chars().any(|c| c.is_alphabetic()) {
+            confidence *= 0.7;
+        }
+    }
+    // Counting rows after pinning a near-unique column ("how many medals did Norway win")
+    // answers 1: the question meant a value of that row, which we did not find.
+    let count_rows = plan.measures.len() == 1 && plan.measures[0].agg == Agg::Count;
+    if count_rows && plan.dims.is_empty() && cat.schema.row_count > 5 {
+        let pinned = plan.filters.iter().any(|f| {
+            matches!(f.op, Op::Eq | Op::In)
+                && cat.columns[f.column].uniqueness >= 0.8
+                && cat.col(f.column).data_type == DataType::String
+        });
+        if pinned {
+            confidence *= 0.3;
+        }
     }
     for l in &links {
         if l.fuzzy {
@@ -814,8 +882,14 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             || over_time
             || and_dim;
         last_was_dim = false;
-        let agg =
-            preceded_by(st, l.start, |w| agg_word(w).is_some()).map(|k| agg_word(st.w(k)).unwrap());
+        let agg = preceded_by(st, l.start, |w| {
+            agg_word(w).is_some() || matches!(w, "most" | "least" | "fewest")
+        })
+        .map(|k| match st.w(k) {
+            "most" => Agg::Max,
+            "least" | "fewest" => Agg::Min,
+            w => agg_word(w).unwrap_or(Agg::Sum),
+        });
         let interrogative = preceded_by(st, l.start, |w| {
             matches!(w, "which" | "what" | "who" | "whose" | "name" | "list")
         })
@@ -866,6 +940,14 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             continue;
         }
         mentions.push(c);
+    }
+    // "who scored the most points": the person is the table's name column.
+    let asks_who = st
+        .toks
+        .iter()
+        .any(|t| matches!(t.norm.as_str(), "who" | "whose"));
+    if asks_who && entity.is_none() {
+        entity = person_column(cat, &plan.filters);
     }
     // "the most common payment method": the thing counted is the text column named.
     if shape.most_common.is_some() && entity.is_none() {
@@ -971,7 +1053,8 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
         match counted {
             Some(c)
                 if countable(cat, c, &dims)
-                    && (shape.most_common.is_none() || entity.is_some()) =>
+                    && (shape.most_common.is_none() || entity.is_some())
+                    && (shape.distinct || cat.columns[c].uniqueness < 0.9) =>
             {
                 if shape.most_common.is_some() {
                     entity = entity.or(Some(c));
@@ -1271,6 +1354,39 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
     Ok(())
 }
 
+/// The column naming people or teams, for "who" questions.
+fn person_column(cat: &Catalog, filters: &[Filter]) -> Option<usize> {
+    const PERSON: &[&str] = &[
+        "name",
+        "player",
+        "driver",
+        "athlete",
+        "person",
+        "rider",
+        "candidate",
+        "artist",
+        "winner",
+        "coach",
+        "manager",
+        "member",
+        "competitor",
+        "president",
+        "team",
+        "author",
+    ];
+    let texts: Vec<&crate::catalog::ColumnInfo> = cat
+        .columns
+        .iter()
+        .filter(|c| cat.col(c.index).data_type == DataType::String)
+        .filter(|c| !filters.iter().any(|f| f.column == c.index))
+        .collect();
+    texts
+        .iter()
+        .find(|c| c.words.iter().any(|w| PERSON.contains(&w.word.as_str())))
+        .or_else(|| texts.iter().find(|c| c.uniqueness >= 0.8))
+        .map(|c| c.index)
+}
+
 /// A text column not already grouped by: "how many countries" counts its distinct values.
 fn countable(cat: &Catalog, c: usize, dims: &[Dim]) -> bool {
     !cat.col(c).data_type.is_numeric() && !dims.iter().any(|d| d.column() == c)
@@ -1308,6 +1424,10 @@ fn entity_after_count(st: &State, links: &[Link], shape: &Shape) -> Option<usize
 
 /// Averages for rates, prices and other non-additive measures; sums otherwise.
 fn default_agg(cat: &Catalog, c: usize) -> Agg {
+    if cat.columns[c].year_like {
+        // Summing or averaging years is never what was meant.
+        return Agg::Max;
+    }
     if cat.columns[c].additive {
         Agg::Sum
     } else {

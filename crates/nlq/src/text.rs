@@ -93,6 +93,9 @@ pub fn split_name(name: &str) -> Vec<String> {
             if !cur.is_empty() {
                 parts.push(std::mem::take(&mut cur));
             }
+            if c == '%' {
+                parts.push("percent".into());
+            }
             continue;
         }
         if let Some(&p) = cur.chars().last().as_ref() {
@@ -364,7 +367,7 @@ mod tests {
     fn splits_names() {
         assert_eq!(split_name("lifeExp"), vec!["life", "exp"]);
         assert_eq!(split_name("temp_max"), vec!["temp", "max"]);
-        assert_eq!(split_name("Tax 5%"), vec!["tax", "5"]);
+        assert_eq!(split_name("Tax 5%"), vec!["tax", "5", "percent"]);
         assert_eq!(split_name("GDPPercap"), vec!["gdp", "percap"]);
     }
 
