@@ -26,6 +26,7 @@
 
 pub mod error;
 pub mod ingest;
+pub mod profile;
 pub mod query;
 pub mod types;
 
@@ -33,6 +34,7 @@ use std::path::Path;
 
 pub use error::{Error, Result};
 pub use ingest::{ingest_file, IngestOptions, IngestReport, SourceFormat};
+pub use profile::{profile_parquet, ColumnProfile, Profile};
 pub use query::{QueryBatches, QueryResult, ResultColumn, Sandbox, SandboxLimits, TableRef};
 pub use types::{ColumnInfo, ColumnType, DateOrder, NumberFormat};
 

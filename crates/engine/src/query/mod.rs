@@ -191,11 +191,29 @@ impl Sandbox {
         Ok(result)
     }
 
+    /// Profile a Parquet snapshot on the sandbox runtime (no row cap; the timeout applies).
+    pub async fn profile(&self, parquet_path: &Path) -> Result<crate::profile::Profile> {
+        let path = parquet_path.to_path_buf();
+        self.run_with_timeout(
+            async move { crate::profile::profile_parquet(&path).await },
+            self.limits.timeout.max(Duration::from_secs(300)),
+        )
+        .await
+    }
+
     /// Spawn `fut` on the sandbox runtime and enforce the timeout from the caller's side,
     /// so the deadline holds even when the query threads are saturated.
     async fn run<T: Send + 'static>(
         &self,
         fut: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        self.run_with_timeout(fut, self.limits.timeout).await
+    }
+
+    async fn run_with_timeout<T: Send + 'static>(
+        &self,
+        fut: impl Future<Output = Result<T>> + Send + 'static,
+        timeout: Duration,
     ) -> Result<T> {
         let rt = self
             .runtime
@@ -203,14 +221,14 @@ impl Sandbox {
             .as_ref()
             .ok_or_else(|| Error::internal("query runtime is shut down"))?;
         let mut handle = rt.spawn(fut);
-        match tokio::time::timeout(self.limits.timeout, &mut handle).await {
+        match tokio::time::timeout(timeout, &mut handle).await {
             Ok(Ok(result)) => result,
             Ok(Err(join)) => Err(Error::Internal(format!("query task failed: {join}"))),
             Err(_) => {
                 // Dropping the future cancels DataFusion's streams and spawned tasks.
                 handle.abort();
                 Err(Error::QueryTimeout {
-                    seconds: self.limits.timeout.as_secs().max(1),
+                    seconds: timeout.as_secs().max(1),
                 })
             }
         }
