@@ -1,5 +1,5 @@
 // The user flows of issue 8, against a real server.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from './csv.mjs';
@@ -29,6 +29,23 @@ async function shots(page, outDir, name) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
+/** The newest token for `/path?token=` in the server's mail outbox (DATA_DIR/outbox). */
+function outboxToken(dataDir, path) {
+  assert(dataDir, 'the server data dir is known (not with E2E_BASE_URL)');
+  const dir = join(dataDir, 'outbox');
+  assert(existsSync(dir), `mail outbox ${dir} exists`);
+  const files = readdirSync(dir)
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs || b.localeCompare(a));
+  for (const f of files) {
+    // Undo quoted-printable soft line breaks and escapes before looking for the link.
+    const text = readFileSync(f, 'utf8').replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+    const m = new RegExp(`/${path}\\?token=([A-Za-z0-9._~%-]+)`).exec(text);
+    if (m) return decodeURIComponent(m[1]);
+  }
+  throw new Error(`no ${path} link in ${files.length} outbox message(s)`);
+}
+
 async function login(page, email, password) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
@@ -46,6 +63,7 @@ export function registerFlows() {
 
   test('register with the live password checklist', async ({ page, outDir, state }) => {
     state.email = `e2e-${Date.now()}@example.com`;
+    state.password = PASSWORD;
     await page.goto('/register');
     await page.getByLabel('Full name').fill('Erin Tester');
     await page.getByLabel('Email').fill(state.email);
@@ -61,11 +79,18 @@ export function registerFlows() {
     await page.getByRole('heading', { name: /Hello, Erin/ }).waitFor();
   });
 
+  test('verify the email address with the emailed link', async ({ page, dataDir }) => {
+    const token = outboxToken(dataDir, 'verify-email');
+    await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
+    await page.getByText('Your email address is verified.').waitFor();
+    await page.goto('/dashboard');
+  }, { dependsOn: 'register with the live password checklist' });
+
   test('log out, then log in again', async ({ page, outDir, state }) => {
     await page.getByRole('button', { name: 'Log out' }).first().click();
     await page.waitForURL(/\/login/);
     await shots(page, outDir, '03-login');
-    await login(page, state.email, PASSWORD);
+    await login(page, state.email, state.password);
     await page.waitForURL(/\/dashboard/);
     await page.getByRole('heading', { name: /Hello, Erin/ }).waitFor();
     await page.getByText('Data sources', { exact: true }).first().waitFor();
@@ -229,7 +254,7 @@ export function registerFlows() {
     await context.clearCookies();
     await page.reload();
     await page.waitForURL(/\/login\?next=%2Fsaved/);
-    await login(page, state.email, PASSWORD);
+    await login(page, state.email, state.password);
     await page.waitForURL(/\/saved$/);
     await page.getByRole('heading', { name: 'Saved queries' }).waitFor();
   }, { dependsOn: 'log out, then log in again' });
@@ -250,7 +275,7 @@ export function registerFlows() {
     assert(ring && ring !== 'none', `focused input shows a focus ring (box-shadow: ${ring})`);
     await page.keyboard.type(state.email);
     await page.keyboard.press('Tab');
-    await page.keyboard.type(PASSWORD);
+    await page.keyboard.type(state.password);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/dashboard/);
     // Tab to the first navigation link and follow it with Enter.
@@ -258,6 +283,27 @@ export function registerFlows() {
     while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Data sources' && guard++ < 15) await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/data-sources$/);
+    await page.getByRole('button', { name: 'Log out' }).first().click();
+    await page.waitForURL(/\/login/);
+  }, { dependsOn: 'log out, then log in again' });
+
+  test('forgot password -> emailed link -> new password -> log in', async ({ page, dataDir, state, outDir }) => {
+    await page.goto('/forgot-password');
+    await page.getByLabel('Email').fill(state.email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByRole('status').filter({ hasText: /reset|link|email/i }).first().waitFor();
+    const token = outboxToken(dataDir, 'reset-password');
+    await page.goto(`/reset-password?token=${encodeURIComponent(token)}`);
+    await shots(page, outDir, '16-reset-password');
+    const fresh = 'Another-Strong-pass-2!';
+    await page.getByLabel('New password', { exact: true }).fill(fresh);
+    await page.getByLabel('Confirm new password').fill(fresh);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.waitForURL(/\/login\?reset=1/);
+    await page.getByText('Your password was changed.').waitFor();
+    state.password = fresh;
+    await login(page, state.email, fresh);
+    await page.waitForURL(/\/dashboard/);
     await page.getByRole('button', { name: 'Log out' }).first().click();
     await page.waitForURL(/\/login/);
   }, { dependsOn: 'log out, then log in again' });

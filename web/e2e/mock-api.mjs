@@ -2,7 +2,8 @@
 // written against. It lets the browser flows run before (or without) the Rust server:
 // `npm run e2e:mock`. It is NOT a substitute for the real-server run (`npm run e2e`).
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { parseCsvRows } from './csv.mjs';
@@ -18,13 +19,22 @@ export function startMockApi({ webDir, port = 0 }) {
   const vizs = new Map();
   const keys = new Map();
   const now = () => new Date().toISOString();
+  const dataDir = mkdtempSync(join(tmpdir(), 'insightiq-mock-'));
+  mkdirSync(join(dataDir, 'outbox'));
+  const tokens = new Map(); // single-use email token -> {kind, uid}
+  function mail(to, kind, uid) {
+    const t = randomUUID();
+    tokens.set(t, { kind, uid });
+    const path = kind === 'verify' ? 'verify-email' : 'reset-password';
+    writeFileSync(join(dataDir, 'outbox', `${Date.now()}-${kind}.eml`), `To: ${to}\r\nSubject: ${kind}\r\n\r\nOpen http://localhost:8000/${path}?token=${t}\r\n`);
+  }
 
   const err = (res, status, code, message, details = {}) => json(res, status, { error: { code, message, details } });
   function json(res, status, body, headers = {}) {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
   }
-  const publicUser = (u) => ({ id: u.id, email: u.email, full_name: u.full_name, is_active: true, is_verified: false, created_at: u.created_at, last_login: u.last_login, avatar_url: u.avatar_url ?? null });
+  const publicUser = (u) => ({ id: u.id, email: u.email, full_name: u.full_name, is_active: true, is_verified: !!u.is_verified, created_at: u.created_at, last_login: u.last_login, avatar_url: u.avatar_url ?? null });
   function issue(res, u) {
     const at = randomUUID();
     const rt = randomUUID();
@@ -173,6 +183,7 @@ export function startMockApi({ webDir, port = 0 }) {
       if (users.has(body.email.toLowerCase())) return err(res, 409, 'email_taken', 'An account with that email already exists.');
       const u = { id: randomUUID(), email: body.email.toLowerCase(), full_name: body.full_name, password: body.password, created_at: now(), last_login: null };
       users.set(u.email, u);
+      mail(u.email, 'verify', u.id);
       return json(res, 201, publicUser(u));
     }
     if (p === '/auth/login' && M === 'POST') {
@@ -193,8 +204,23 @@ export function startMockApi({ webDir, port = 0 }) {
       res.writeHead(204, { 'set-cookie': 'iq_refresh=; Path=/api/v1/auth; HttpOnly; SameSite=Strict; Max-Age=0' });
       return res.end();
     }
-    if (p === '/auth/forgot-password') return json(res, 202, { message: 'If an account exists for that email, a reset link is on its way.' });
-    if (p === '/auth/verify-email' || p === '/auth/reset-password') return err(res, 400, 'invalid_token', 'This link is invalid or has expired.');
+    if (p === '/auth/forgot-password') {
+      const u = users.get(String(body.email).toLowerCase());
+      if (u) mail(u.email, 'reset', u.id);
+      return json(res, 202, { message: 'If an account exists for that email, a reset link is on its way.' });
+    }
+    if (p === '/auth/verify-email' || p === '/auth/reset-password') {
+      const t = tokens.get(body.token);
+      if (!t || t.kind !== (p === '/auth/verify-email' ? 'verify' : 'reset')) return err(res, 400, 'invalid_token', 'This link is invalid or has expired.');
+      tokens.delete(body.token);
+      const u = userById(t.uid);
+      if (t.kind === 'verify') u.is_verified = true;
+      else {
+        u.password = body.new_password;
+        for (const [k, v] of sessions) if (v === u.id) sessions.delete(k);
+      }
+      return json(res, 200, { message: 'Done.' });
+    }
 
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const uid = access.get(token);
@@ -353,7 +379,7 @@ export function startMockApi({ webDir, port = 0 }) {
   return new Promise((resolve) =>
     server.listen(port, '127.0.0.1', () => {
       const base = `http://127.0.0.1:${server.address().port}`;
-      resolve({ base, health: { version: 'mock' }, stop: () => new Promise((r) => server.close(r)) });
+      resolve({ base, dataDir, health: { version: 'mock' }, stop: () => new Promise((r) => server.close(() => (rmSync(dataDir, { recursive: true, force: true }), r()))) });
     }),
   );
 }

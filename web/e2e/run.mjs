@@ -62,6 +62,7 @@ async function main() {
 
   const ctx = {
     base: server.base,
+    dataDir: server.dataDir,
     browser,
     context,
     page,
