@@ -152,7 +152,7 @@ const FILLER: &[&str] = &[
 
 /// Parse a question into a plan, or say why it cannot be grounded.
 pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, String> {
-    let toks = tokenize(question);
+    let toks = tokenize(strip_enumerator(question));
     if toks.is_empty() {
         return Err("The question is empty.".into());
     }
@@ -278,9 +278,14 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     let count_rows = plan.measures.len() == 1 && plan.measures[0].agg == Agg::Count;
     if count_rows && plan.dims.is_empty() && cat.schema.row_count > 5 {
         let pinned = plan.filters.iter().any(|f| {
-            matches!(f.op, Op::Eq | Op::In)
-                && cat.columns[f.column].uniqueness >= 0.8
-                && cat.col(f.column).data_type == DataType::String
+            f.op == Op::Eq
+                && f.values.iter().all(|v| match v {
+                    Lit::Str(text) => cat.columns[f.column]
+                        .values
+                        .iter()
+                        .any(|e| e.text == *text && e.count == 1),
+                    _ => false,
+                })
         });
         if pinned {
             confidence *= 0.3;
@@ -297,6 +302,27 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         unexplained,
         notes,
     })
+}
+
+/// "1. What is ...", "Question 2: Are ..." -> the question itself.
+fn strip_enumerator(q: &str) -> &str {
+    let t = q.trim_start();
+    let t = t
+        .strip_prefix("Question")
+        .or_else(|| t.strip_prefix("question"))
+        .or_else(|| t.strip_prefix('Q'))
+        .map(|r| r.trim_start())
+        .unwrap_or(t);
+    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && digits <= 2 {
+        let rest = &t[digits..];
+        if let Some(r) = rest.strip_prefix(['.', ':', ')']) {
+            if r.starts_with(' ') {
+                return r.trim_start();
+            }
+        }
+    }
+    q
 }
 
 fn json_year(v: &Option<serde_json::Value>) -> Option<i32> {
@@ -883,7 +909,8 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             || and_dim;
         last_was_dim = false;
         let agg = preceded_by(st, l.start, |w| {
-            agg_word(w).is_some() || matches!(w, "most" | "least" | "fewest")
+            agg_word(w).is_some()
+                || (matches!(w, "most" | "least" | "fewest") && cat.col(c).data_type.is_numeric())
         })
         .map(|k| match st.w(k) {
             "most" => Agg::Max,
@@ -1106,6 +1133,33 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             plan.measures.push(Measure { agg, column });
         }
     }
+    // "mean, median and standard deviation of X": every listed aggregation applies to X.
+    if plan.measures.len() == 1 && plan.dims.is_empty() && dims.is_empty() {
+        if let Some(col) = plan.measures[0].column {
+            let first = plan.measures[0].agg;
+            let listed: Vec<Agg> = shape
+                .aggs
+                .iter()
+                .map(|(_, a)| *a)
+                .filter(|a| *a != first && !matches!(a, Agg::Count))
+                .collect();
+            let joined = st.toks.iter().any(|t| t.norm == "and");
+            if joined && !listed.is_empty() && shape.superlative.is_none_or(|_| listed.len() > 1) {
+                for a in listed {
+                    if !plan.measures.iter().any(|m| m.agg == a) {
+                        plan.measures.push(Measure {
+                            agg: a,
+                            column: Some(col),
+                        });
+                    }
+                }
+                // Keep the order the question listed them in.
+                let order: Vec<Agg> = shape.aggs.iter().map(|(_, a)| *a).collect();
+                plan.measures
+                    .sort_by_key(|m| order.iter().position(|a| *a == m.agg).unwrap_or(99));
+            }
+        }
+    }
     // Aggregation words with no column after them apply to the first plain mention.
     let mut mentions = mentions;
     if plan.measures.is_empty() {
@@ -1147,14 +1201,15 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
     }
     // Two numeric mentions and "correlation" -> corr().
     if st.toks.iter().any(|t| t.stem.starts_with("correl")) {
-        let nums: Vec<usize> = plan
-            .measures
-            .iter()
-            .filter_map(|m| m.column)
-            .chain(mentions.iter().copied())
-            .chain(entity)
-            .filter(|&c| cat.col(c).data_type.is_numeric())
-            .collect();
+        // The two numeric columns named, in the order written.
+        let mut nums: Vec<usize> = Vec::new();
+        for l in links {
+            if let Target::Column(c) = l.target {
+                if cat.col(c).data_type.is_numeric() && !nums.contains(&c) {
+                    nums.push(c);
+                }
+            }
+        }
         if nums.len() >= 2 {
             plan.correlation = Some((nums[0], nums[1]));
             plan.measures.clear();

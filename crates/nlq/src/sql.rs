@@ -173,6 +173,20 @@ pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
                 s
             }
         }
+    } else if plan.dims.is_empty() && plan.measures.len() > 1 {
+        // Several statistics of the whole table: one row per statistic, so each reads
+        // as "name: value" (and types line up as DOUBLE).
+        plan.measures
+            .iter()
+            .map(|m| {
+                format!(
+                    "SELECT {} AS \"statistic\", CAST({} AS DOUBLE) AS \"value\" FROM {table}{wh}",
+                    string_lit(&measure_alias(m, schema)),
+                    measure_expr(m, schema)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ")
     } else {
         let mut items = Vec::new();
         let mut group = Vec::new();

@@ -72,7 +72,16 @@ fn parse_float(s: &str) -> Option<f64> {
 
 fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
     let t = s.trim();
-    for f in ["%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d"] {
+    for f in [
+        "%Y-%m-%d",
+        "%m/%d/%Y",
+        "%Y/%m/%d",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%B %d %Y",
+    ] {
         if let Ok(d) = chrono::NaiveDate::parse_from_str(t, f) {
             return Some(d);
         }
