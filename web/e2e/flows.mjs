@@ -231,6 +231,29 @@ export function registerFlows() {
     await page.getByTestId('api-key-row').filter({ hasText: 'e2e script' }).waitFor({ state: 'detached' });
   }, { dependsOn: 'log out, then log in again' });
 
+  test('settings: rename, avatar, change password', async ({ page, state }) => {
+    await page.goto('/settings');
+    await page.getByLabel('Full name').fill('Erin Q. Tester');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor();
+    await page.locator('aside').getByText('Erin Q. Tester').waitFor();
+    const png = join(tmpdir(), `avatar-${Date.now()}.png`);
+    writeFileSync(png, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+    await page.locator('#avatar-file').setInputFiles(png);
+    await page.getByText('Avatar updated.').waitFor();
+    const src = await page.locator('aside img').first().getAttribute('src');
+    assert(src, 'avatar image shown in the sidebar');
+    const img = await page.request.get(src);
+    assertEq(img.status(), 200, `avatar URL ${src} is served`);
+    const fresh = 'Changed-pass-3!';
+    await page.getByLabel('Current password').fill(state.password);
+    await page.getByLabel('New password', { exact: true }).fill(fresh);
+    await page.getByLabel('Confirm new password').fill(fresh);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed.').waitFor();
+    state.password = fresh;
+  }, { dependsOn: 'log out, then log in again' });
+
   test('a broken file shows the API error message', async ({ page, state }) => {
     const bad = join(tmpdir(), `broken-${Date.now()}.xlsx`);
     writeFileSync(bad, 'this is not a spreadsheet at all\u0000\u0001\u0002');

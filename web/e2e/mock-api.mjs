@@ -177,6 +177,12 @@ export function startMockApi({ webDir, port = 0 }) {
     const M = req.method;
     const seg = p.split('/').filter(Boolean);
 
+    if (seg[0] === 'users' && seg[2] === 'avatar' && M === 'GET') {
+      const u = userById(seg[1]);
+      if (!u?.avatar) return err(res, 404, 'not_found', 'No avatar.');
+      res.writeHead(200, { 'content-type': 'image/png' });
+      return res.end(u.avatar);
+    }
     if (p === '/health') return json(res, 200, { status: 'ok', version: 'mock', store: 'ok', cache: 'ok' });
     if (p === '/auth/register' && M === 'POST') {
       if (!body.email || !body.password || !body.full_name) return err(res, 422, 'validation_error', 'Email, password and full name are required.');
@@ -243,7 +249,11 @@ export function startMockApi({ webDir, port = 0 }) {
       res.writeHead(204);
       return res.end();
     }
-    if (p === '/users/me/avatar' && M === 'POST') return json(res, 200, publicUser(me));
+    if (p === '/users/me/avatar' && M === 'POST') {
+      me.avatar = body.file?.data;
+      me.avatar_url = `/api/v1/users/${me.id}/avatar`;
+      return json(res, 200, publicUser(me));
+    }
     if (p === '/api-keys' && M === 'GET') return json(res, 200, [...keys.values()].filter((k) => k.user === uid).map(out));
     if (p === '/api-keys' && M === 'POST') {
       const k = { id: randomUUID(), user: uid, key_name: body.key_name, key_prefix: '', is_active: true, created_at: now(), last_used_at: null };
