@@ -308,3 +308,46 @@ async fn preview_pages() {
     let p = sb.preview(&f.sales, 0, 5).await.unwrap();
     assert!(p.truncated);
 }
+
+#[tokio::test]
+async fn exports_in_every_format() {
+    use engine::export::{export_batches, export_result, ExportFormat};
+    let f = fixture(20);
+    let sb = sandbox();
+    let sql = "SELECT id, region, revenue, order_date, paid FROM data ORDER BY id";
+    let b = sb
+        .execute_batches(&tables(&f), Some("sales"), sql, None)
+        .await
+        .unwrap();
+    assert_eq!(b.row_count, 20);
+    let csv = String::from_utf8(export_batches(&b, ExportFormat::Csv).unwrap()).unwrap();
+    assert!(
+        csv.starts_with("id,region,revenue,order_date,paid\n0,Europe,0.0,2024-07-01,true\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 21);
+    let json: serde_json::Value =
+        serde_json::from_slice(&export_batches(&b, ExportFormat::Json).unwrap()).unwrap();
+    assert_eq!(json[1]["region"], json!("Asia"));
+    assert_eq!(json[0]["order_date"], json!("2024-07-01"));
+    let xlsx = export_batches(&b, ExportFormat::Xlsx).unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+    let parquet = export_batches(&b, ExportFormat::Parquet).unwrap();
+    assert!(parquet.starts_with(b"PAR1"));
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("e.parquet");
+    std::fs::write(&p, &parquet).unwrap();
+    assert_eq!(engine::parquet_row_count(&p).unwrap(), 20);
+    // Round-trip the XLSX through ingest.
+    let x = dir.path().join("e.xlsx");
+    std::fs::write(&x, &xlsx).unwrap();
+    let out = dir.path().join("x.parquet");
+    let r = engine::ingest_file(&x, "e.xlsx", &engine::IngestOptions::default(), &out).unwrap();
+    assert_eq!(r.row_count, 20);
+    let result = sb.execute(&tables(&f), Some("sales"), sql).await.unwrap();
+    let csv2 = String::from_utf8(export_result(&result, ExportFormat::Csv).unwrap()).unwrap();
+    assert!(
+        csv2.starts_with("id,region,revenue,order_date,paid\n0,Europe,0.0,2024-07-01,true\n"),
+        "{csv2}"
+    );
+}

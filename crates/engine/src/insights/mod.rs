@@ -1,0 +1,219 @@
+//! Automatic insights over a data source's Parquet snapshot: the engine computes with SQL,
+//! statistics decide what is a finding, and the words only describe what was decided.
+//!
+//! # API
+//!
+//! ```ignore
+//! let columns = vec![InsightColumn { sql_name: "revenue".into(), name: "Revenue".into(),
+//!                                    column_type: ColumnType::Float }, /* ... */];
+//! let report: InsightReport =
+//!     find_insights(&sandbox, &parquet_path, &columns, &InsightOptions::default()).await?;
+//! ```
+//!
+//! Every number comes from SQL run through the [`Sandbox`] over the snapshot registered as
+//! `data`. [`InsightReport`] holds at most [`MAX_INSIGHTS`] [`Insight`]s, highest `score`
+//! first, each with a `type` ([`InsightKind`]: `trend`, `outliers`, `anomaly`,
+//! `concentration`, `correlation`, `segment_difference`, `data_quality`), a title, a
+//! one-sentence explanation, the `numbers` behind it, the `sql` (over table `data`) that
+//! reproduces it, and a suggested `chart` (`{chart_type, title, x_key, y_keys,
+//! number_format}` whose keys are columns of that SQL's result).
+//!
+//! - **trend**: per time column × measure (and row count), sums at an adaptive grain (day,
+//!   week, month, year), a line over the last periods; reported only when the slope's
+//!   t-test (Bonferroni-corrected over all series) and Mann-Kendall both give p < 0.05
+//!   and the fitted change is at least 5%.
+//! - **anomaly**: periods whose residual from a rolling median of their neighbours (less
+//!   the seasonal pattern when there are 4+ cycles) exceeds a robust z (MAD) of
+//!   max(3.5, a threshold that keeps false alarms under 5% across all periods tested).
+//! - **outliers**: values beyond Tukey's far fences (3 × IQR), counts at 1.5× and 3×.
+//! - **concentration**: half of a non-negative total held by at most a fifth of a
+//!   dimension's 5–1000 groups ("the top 3 of 50 products make 62% of revenue").
+//! - **correlation**: Pearson and Spearman between measures, |r| ≥ 0.5, n ≥ 10,
+//!   Bonferroni-corrected p < 0.05.
+//! - **segment_difference**: one-way ANOVA per dimension × measure, eta² ≥ 0.14 and
+//!   corrected p < 0.01, naming the highest and lowest groups.
+//! - **data_quality**: ≥ 5% missing values, constant columns, exact duplicate rows,
+//!   numbers stored as text.
+//!
+//! Above `max_rows_scanned` rows the analysis runs on a deterministic, content-hashed
+//! sample (`sampled`, `sample_rows`); figures are then estimates and the SQL gives the exact
+//! values on the whole table. Past `time_budget` the remaining analyses are skipped and
+//! `complete` is false. The same data always gives the same report.
+
+mod anomaly;
+mod context;
+mod correlation;
+mod groups;
+mod outliers;
+mod profile;
+mod quality;
+mod sample;
+mod series;
+mod stats;
+mod text;
+mod trend;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::query::Sandbox;
+use crate::types::ColumnType;
+
+use context::Ctx;
+
+/// Most findings in a report.
+pub const MAX_INSIGHTS: usize = 20;
+
+/// A column of the snapshot to analyse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsightColumn {
+    /// Name in the Parquet file / SQL.
+    pub sql_name: String,
+    /// Name shown to people.
+    pub name: String,
+    pub column_type: ColumnType,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsightOptions {
+    /// Above this many rows, analyse a deterministic sample of about this size.
+    pub max_rows_scanned: u64,
+    /// Analyses still pending when this has passed are skipped.
+    pub time_budget: Duration,
+}
+
+impl Default for InsightOptions {
+    fn default() -> Self {
+        InsightOptions {
+            max_rows_scanned: 2_000_000,
+            time_budget: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InsightReport {
+    /// Findings, highest score first.
+    pub insights: Vec<Insight>,
+    /// True when the findings were computed on a sample of the rows.
+    pub sampled: bool,
+    /// Rows in the sample, when sampled.
+    pub sample_rows: Option<u64>,
+    /// False when the time budget ran out and some analyses were skipped.
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InsightKind {
+    Trend,
+    Outliers,
+    Anomaly,
+    Concentration,
+    Correlation,
+    SegmentDifference,
+    DataQuality,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Insight {
+    #[serde(rename = "type")]
+    pub kind: InsightKind,
+    pub title: String,
+    /// One plain-English sentence.
+    pub explanation: String,
+    /// Ranking, higher first (0..1).
+    pub score: f64,
+    /// The numbers behind the finding.
+    pub numbers: serde_json::Value,
+    /// SQL over table `data` that reproduces the finding.
+    pub sql: String,
+    /// A suggested chart whose keys are columns of `sql`'s result.
+    pub chart: serde_json::Value,
+}
+
+/// Find what is interesting in one snapshot. Fails only when the snapshot cannot be read
+/// at all; an analysis that fails is logged and skipped.
+pub async fn find_insights(
+    sandbox: &Sandbox,
+    parquet_path: &Path,
+    columns: &[InsightColumn],
+    options: &InsightOptions,
+) -> Result<InsightReport> {
+    let deadline = Instant::now() + options.time_budget;
+    let total = crate::parquet_row_count(parquet_path)?;
+    let sample = if total > options.max_rows_scanned && !columns.is_empty() {
+        Some(sample::write(sandbox, parquet_path, columns, options.max_rows_scanned, total).await?)
+    } else {
+        None
+    };
+    let path = sample.as_ref().map_or(parquet_path, |s| s.path());
+    let mut ctx = Ctx::new(sandbox, path, deadline);
+    let profile = match profile::profile(&mut ctx, columns).await {
+        Ok(profile) => profile,
+        // Out of time before anything was learnt: an empty, incomplete report.
+        Err(_) if ctx.out_of_time => {
+            return Ok(InsightReport {
+                insights: Vec::new(),
+                sampled: sample.is_some(),
+                sample_rows: sample.as_ref().map(|s| s.rows),
+                complete: false,
+            })
+        }
+        Err(e) => return Err(e),
+    };
+
+    let mut found = quality::from_profile(&profile);
+    // Most telling first, so a tight budget still yields the findings people want most.
+    match series::build(&mut ctx, &profile).await {
+        Ok(series) => {
+            found.extend(trend::find(&series));
+            found.extend(anomaly::find(&series));
+        }
+        Err(e) => skipped("time series", &e),
+    }
+    if !ctx.out_of_time {
+        collect(&mut found, "groups", groups::find(&mut ctx, &profile).await);
+    }
+    if !ctx.out_of_time {
+        collect(&mut found, "correlation", correlation::find(&mut ctx, &profile).await);
+    }
+    if !ctx.out_of_time {
+        collect(&mut found, "outliers", outliers::find(&mut ctx, &profile).await);
+    }
+    if !ctx.out_of_time {
+        collect(&mut found, "duplicates", quality::duplicates(&mut ctx, &profile).await);
+    }
+
+    for insight in &mut found {
+        insight.score = text::round(insight.score.clamp(0.0, 1.0));
+    }
+    // Ties broken by kind and title so equal scores never reorder between runs.
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| (a.kind as u8).cmp(&(b.kind as u8)))
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    found.truncate(MAX_INSIGHTS);
+    Ok(InsightReport {
+        insights: found,
+        sampled: sample.is_some(),
+        sample_rows: sample.as_ref().map(|s| s.rows),
+        complete: !ctx.out_of_time,
+    })
+}
+
+fn collect(found: &mut Vec<Insight>, what: &str, result: Result<Vec<Insight>>) {
+    match result {
+        Ok(more) => found.extend(more),
+        Err(e) => skipped(what, &e),
+    }
+}
+
+fn skipped(what: &str, e: &Error) {
+    tracing::warn!(analysis = what, error = %e, "insight analysis skipped");
+}
