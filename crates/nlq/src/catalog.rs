@@ -102,6 +102,17 @@ fn json_f64(v: &Option<serde_json::Value>) -> Option<f64> {
     }
 }
 
+/// The synonym table, stemmed once per process (linking runs per question).
+fn synonym_stems() -> &'static Vec<Vec<String>> {
+    static STEMS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    STEMS.get_or_init(|| {
+        SYNONYMS
+            .iter()
+            .map(|g| g.iter().map(|w| stem(w)).collect())
+            .collect()
+    })
+}
+
 fn name_word(w: &str) -> NameWord {
     let st = stem(w);
     let expansion = ABBREVIATIONS
@@ -109,12 +120,12 @@ fn name_word(w: &str) -> NameWord {
         .find(|(a, _)| *a == w)
         .map(|(_, full)| stem(full));
     let mut synonyms = Vec::new();
-    for group in SYNONYMS {
+    for group in synonym_stems() {
         let hit = group
             .iter()
-            .any(|g| *g == w || stem(g) == st || expansion.as_deref() == Some(&stem(g)));
+            .any(|g| *g == st || *g == w || expansion.as_deref() == Some(g.as_str()));
         if hit {
-            synonyms.extend(group.iter().map(|g| stem(g)).filter(|s| *s != st));
+            synonyms.extend(group.iter().filter(|s| **s != st).cloned());
         }
     }
     NameWord {

@@ -1444,7 +1444,7 @@ fn person_column(cat: &Catalog, filters: &[Filter]) -> Option<usize> {
 
 /// A text column not already grouped by: "how many countries" counts its distinct values.
 fn countable(cat: &Catalog, c: usize, dims: &[Dim]) -> bool {
-    !cat.col(c).data_type.is_numeric() && !dims.iter().any(|d| d.column() == c)
+    cat.col(c).data_type == DataType::String && !dims.iter().any(|d| d.column() == c)
 }
 
 /// The column named right after "how many" / "number of" / "count".
