@@ -42,8 +42,7 @@ let timer: ReturnType<typeof setTimeout> | null = null;
  */
 export function refreshSession(): Promise<boolean> {
   if (!inflight) {
-    inflight = authHttp
-      .post<TokenResponse>('/auth/refresh', {})
+    inflight = acrossTabs(() => authHttp.post<TokenResponse>('/auth/refresh', {}))
       .then((r) => {
         startSession(r.data);
         return true;
@@ -54,6 +53,16 @@ export function refreshSession(): Promise<boolean> {
       });
   }
   return inflight;
+}
+
+/**
+ * Refresh tokens rotate and the server treats a reused one as theft (revoking the
+ * session), so tabs sharing the cookie must not refresh at the same moment: serialize
+ * with the Web Locks API where the browser has it.
+ */
+function acrossTabs<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+  return locks ? (locks.request('insightiq-refresh', fn) as Promise<T>) : fn();
 }
 
 /** Store a token response and schedule the next silent refresh before it expires. */
