@@ -91,7 +91,14 @@ fn column_spans(tokens: &[Token], free: &[bool], i: usize, c: &ColumnInfo) -> Op
                 j += 1;
                 end = j;
             }
-            _ if (t.norm == "of" || t.norm == "per") && end > i => j += 1,
+            // Small connecting words inside a name: "executions in effigie".
+            _ if matches!(
+                t.norm.as_str(),
+                "of" | "per" | "in" | "and" | "the" | "for" | "to" | "at"
+            ) && end > i =>
+            {
+                j += 1
+            }
             _ => break,
         }
     }

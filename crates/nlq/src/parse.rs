@@ -38,6 +38,8 @@ struct Comparison {
     op: Op,
     values: Vec<f64>,
     column: Option<usize>,
+    /// Attached to the only numeric column in the question, not one named next to it.
+    guessed: bool,
 }
 
 struct State<'a> {
@@ -200,8 +202,11 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     attach_comparisons(&st, &links, &mut comps);
 
     for c in &comps {
+        if c.guessed {
+            st.penalty *= 0.7;
+        }
         let Some(col) = c.column else {
-            st.penalty *= 0.5;
+            st.penalty *= 0.3;
             continue;
         };
         let ty = cat.col(col).data_type;
@@ -235,6 +240,8 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
 
     let shape = Shape::read(&st, &links);
     build(&mut st, &links, &shape, &mut plan)?;
+    sanity(&mut st, &mut plan);
+    exclude_summary_rows(cat, &mut plan);
 
     // Confidence: every content word should be explained by something.
     let mut unexplained = Vec::new();
@@ -302,6 +309,61 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         unexplained,
         notes,
     })
+}
+
+/// Lower the confidence of plans that are well-formed SQL but unlikely readings.
+fn sanity(st: &mut State, plan: &mut Plan) {
+    let mut seen = Vec::new();
+    plan.measures.retain(|m| {
+        let dup = seen.contains(m);
+        seen.push(m.clone());
+        !dup
+    });
+    let cat = st.cat;
+    if plan.limit.is_some() && plan.dims.is_empty() && plan.select.is_empty() {
+        // "the first three teams": row positions, which a table does not have.
+        st.penalty *= 0.3;
+    }
+    let text_math = plan.measures.iter().any(|m| {
+        !matches!(m.agg, Agg::Count | Agg::CountDistinct | Agg::CountNull)
+            && m.column.is_some_and(|c| {
+                let t = cat.col(c).data_type;
+                !t.is_numeric() && !t.is_temporal()
+            })
+    });
+    if text_math {
+        st.penalty *= 0.2;
+    }
+    let asks_which = st
+        .toks
+        .iter()
+        .any(|t| matches!(t.norm.as_str(), "which" | "who" | "whom"));
+    if asks_which && plan.dims.is_empty() && plan.select.is_empty() && plan.correlation.is_none() {
+        // "which X ..." answered with a bare number: X was not found.
+        st.penalty *= 0.35;
+    }
+}
+
+/// Spreadsheet tables often carry a "Total" row; it must not be counted or ranked.
+fn exclude_summary_rows(cat: &Catalog, plan: &mut Plan) {
+    for c in &cat.columns {
+        if plan.filters.iter().any(|f| f.column == c.index) {
+            continue;
+        }
+        for v in &c.values {
+            let t = v.text.trim().to_lowercase();
+            let summary = matches!(t.as_str(), "total" | "totals" | "grand total" | "overall")
+                || (v.count == 1 && (t.starts_with("total ") || t.ends_with(" total")));
+            if summary && v.count == 1 {
+                plan.filters.push(Filter {
+                    column: c.index,
+                    op: Op::Ne,
+                    values: vec![Lit::Str(v.text.clone())],
+                    phrase: "(summary row excluded)".into(),
+                });
+            }
+        }
+    }
 }
 
 /// "1. What is ...", "Question 2: Are ..." -> the question itself.
@@ -438,6 +500,7 @@ fn comparisons(st: &mut State) -> Vec<Comparison> {
             op,
             values,
             column: None,
+            guessed: false,
         });
         i = end;
     }
@@ -459,6 +522,7 @@ fn comparisons(st: &mut State) -> Vec<Comparison> {
                 op,
                 values: vec![v],
                 column: None,
+                guessed: false,
             });
         }
     }
@@ -493,6 +557,27 @@ fn drop_aggregation_words_linked_as_columns(st: &State, links: &mut Vec<Link>) {
 }
 
 fn bare_number_filters(st: &mut State, links: &[Link], comps: &mut Vec<Comparison>) {
+    // "had no gold medals": a numeric column equal to zero.
+    for l in links {
+        let Target::Column(c) = l.target else {
+            continue;
+        };
+        if l.start == 0 || !st.cat.col(c).data_type.is_numeric() {
+            continue;
+        }
+        let k = l.start - 1;
+        if st.uses[k] == Use::Free && matches!(st.w(k), "no" | "zero") {
+            st.claim(k, k + 1, Use::Compare(comps.len()));
+            comps.push(Comparison {
+                start: k,
+                end: l.end,
+                op: Op::Eq,
+                values: vec![0.0],
+                column: Some(c),
+                guessed: false,
+            });
+        }
+    }
     for i in 0..st.toks.len() {
         if st.uses[i] != Use::Free {
             continue;
@@ -526,6 +611,7 @@ fn bare_number_filters(st: &mut State, links: &[Link], comps: &mut Vec<Compariso
                 op: Op::Eq,
                 values: vec![v],
                 column: Some(c),
+                guessed: false,
             });
         }
     }
@@ -562,10 +648,11 @@ fn attach_comparisons(st: &State, links: &[Link], comps: &mut [Comparison]) {
             .filter(|l| (l.end..c.start).all(|k| st.uses[k] == Use::Free))
             .find_map(numeric);
         c.column = after.or(before).or_else(|| {
-            // Only one numeric column named anywhere: that is the one compared.
+            // Only one numeric column named anywhere: probably the one compared.
             let mut nums = links.iter().filter_map(numeric);
             let first = nums.next();
-            if nums.next().is_none() {
+            if nums.next().is_none() && first.is_some() {
+                c.guessed = true;
                 first
             } else {
                 None
@@ -694,6 +781,8 @@ struct Shape {
     /// The noun a count or superlative is about when it names no column ("penguins").
     entity_word: Option<usize>,
     rate: bool,
+    /// "who scored more points, A or B": a comparison between named rows.
+    comparative: Option<bool>,
 }
 
 impl Shape {
@@ -723,10 +812,34 @@ impl Shape {
                     s.asks_entity = true
                 }
                 "rate" | "percentage" | "proportion" | "share" | "ratio" if free => s.rate = true,
-                "common" | "frequent" | "popular" | "often"
+                "common" | "frequent" | "popular" | "often" | "frequently"
                     if i > 0 && matches!(st.w(i - 1), "most" | "least") =>
                 {
                     s.most_common = Some(st.w(i - 1) == "most");
+                }
+                // "which month is listed the least", "appears most often".
+                "most" | "least"
+                    if i > 1
+                        && matches!(
+                            st.w(i - 1),
+                            "the" | "listed" | "appears" | "appear" | "occurs" | "mentioned"
+                        )
+                        && matches!(
+                            st.w(i - 2),
+                            "listed" | "appears" | "appear" | "occurs" | "mentioned" | "is" | "was"
+                        ) =>
+                {
+                    s.most_common = Some(w == "most");
+                }
+                "more" | "higher" | "greater" | "larger" | "bigger" | "better" | "longer"
+                    if st.w(i + 1) != "than" =>
+                {
+                    s.comparative = Some(true);
+                }
+                "less" | "fewer" | "lower" | "smaller" | "worse" | "shorter"
+                    if st.w(i + 1) != "than" =>
+                {
+                    s.comparative = Some(false);
                 }
                 _ => {}
             }
@@ -840,6 +953,7 @@ fn preceded_by(st: &State, start: usize, pred: impl Fn(&str) -> bool) -> Option<
                 | "was"
                 | "are"
                 | "were"
+                | "only"
         ) || matches!(st.uses[k], Use::Lexicon))
         {
             return None;
@@ -1251,7 +1365,23 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
         .and_then(|m| m.column)
         .or(concept_col)
         .or(by_measure);
+    // "A or B, which has more X": rank the named rows.
+    let mut comparative = false;
+    if entity.is_none() {
+        if let Some(dir) = shape.comparative {
+            let named = plan
+                .filters
+                .iter()
+                .find(|f| f.op == Op::In && cat.col(f.column).data_type == DataType::String);
+            if let (Some(f), Some(_)) = (named, measure_col) {
+                entity = Some(f.column);
+                order_desc = dir;
+                comparative = true;
+            }
+        }
+    }
     let ranked = shape.superlative.is_some()
+        || comparative
         || shape.top.is_some()
         || shape.most_common.is_some()
         || concept_col.is_some();
@@ -1328,7 +1458,7 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             plan.select = std::iter::once(e)
                 .chain(mentions.iter().copied().filter(|&m| m != e))
                 .collect();
-            plan.distinct = false;
+            plan.distinct = true;
             return Ok(());
         }
         if !plan.measures.is_empty() && !dims.iter().any(|d| d.column() == e) {

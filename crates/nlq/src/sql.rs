@@ -102,6 +102,8 @@ fn filter_expr(f: &Filter, schema: &Schema) -> String {
         Op::In => format!("{col} IN ({})", v.join(", ")),
         Op::IsNull => format!("{col} IS NULL"),
         Op::NotNull => format!("{col} IS NOT NULL"),
+        // NULL-safe: rows with no value in the column are kept.
+        Op::Ne if !v.is_empty() => format!("{col} IS DISTINCT FROM {}", v[0]),
         op if !v.is_empty() => format!("{col} {} {}", op.symbol(), v[0]),
         _ => "TRUE".into(),
     }
@@ -160,7 +162,12 @@ pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
                 )
             }
             (order, _) => {
-                let mut s = format!("SELECT {} FROM {table}{wh}", cols.join(", "));
+                let distinct = if plan.distinct && order.is_none() {
+                    "DISTINCT "
+                } else {
+                    ""
+                };
+                let mut s = format!("SELECT {distinct}{} FROM {table}{wh}", cols.join(", "));
                 if let Some((col, desc)) = order {
                     s.push_str(&format!(
                         " ORDER BY {col} {} NULLS LAST",
