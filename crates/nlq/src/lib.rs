@@ -150,13 +150,18 @@ pub fn answer(question: &str, schema: &Schema, ctx: &Context) -> Answer {
                 Err(e) => clarify(schema, &format!("I could not build a query: {e}.")),
             }
         }
-        Ok(parsed) => clarify(
-            schema,
-            &format!(
-                "I am not sure I understood. My best reading was: {}",
-                interpret::describe(&parsed, schema).summary
-            ),
-        ),
+        Ok(parsed) => clarify(schema, &{
+            let reading = interpret::describe(&parsed, schema);
+            let ignored = if reading.ignored_words.is_empty() {
+                String::new()
+            } else {
+                format!(" I could not place: {}.", reading.ignored_words.join(", "))
+            };
+            format!(
+                "I am not sure I understood. My best reading was: {}.{ignored}",
+                reading.summary
+            )
+        }),
         Err(why) => clarify(schema, &why),
     }
 }

@@ -23,6 +23,8 @@ pub struct Link {
     pub ties: Vec<usize>,
     /// Matched by spelling tolerance rather than exactly.
     pub fuzzy: bool,
+    /// Every word matched the column's own name (no synonym, abbreviation or typo).
+    pub exact: bool,
 }
 
 /// How well a question token matches one word of a column name (0 = not at all).
@@ -71,6 +73,7 @@ fn column_spans(tokens: &[Token], free: &[bool], i: usize, c: &ColumnInfo) -> Op
     let content: Vec<&NameWord> = c.words.iter().filter(|w| !w.is_unit).collect();
     let mut covered = vec![false; c.words.len()];
     let mut total = 0.0f32;
+    let mut min_q = 1.0f32;
     let mut fuzzy = false;
     let mut end = i;
     let mut j = i;
@@ -87,6 +90,7 @@ fn column_spans(tokens: &[Token], free: &[bool], i: usize, c: &ColumnInfo) -> Op
             Some((k, (s, f))) if s > 0.0 => {
                 covered[k] = true;
                 total += s;
+                min_q = min_q.min(s);
                 fuzzy |= f;
                 j += 1;
                 end = j;
@@ -146,6 +150,7 @@ fn column_spans(tokens: &[Token], free: &[bool], i: usize, c: &ColumnInfo) -> Op
         _ => {
             let mut l = link(i, end, c.index, score, fuzzy);
             l.fuzzy = fuzzy;
+            l.exact = min_q >= 0.95 && !fuzzy;
             Some(l)
         }
     }
@@ -173,6 +178,7 @@ fn link(start: usize, end: usize, col: usize, score: f32, fuzzy: bool) -> Link {
         score,
         ties: Vec::new(),
         fuzzy,
+        exact: false,
     }
 }
 
@@ -313,6 +319,7 @@ fn value_link(start: usize, end: usize, col: usize, v: &str, score: f32, fuzzy: 
         score,
         ties: Vec::new(),
         fuzzy,
+        exact: false,
     }
 }
 

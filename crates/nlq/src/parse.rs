@@ -1145,7 +1145,7 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
         }
         rest.push(c);
     }
-    let mentions = rest;
+    let mut mentions = rest;
 
     // Superlative concepts ("coldest") pick their measure column.
     let mut order_desc = shape.superlative.map(|s| s.1).unwrap_or(true);
@@ -1189,7 +1189,24 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
     }
 
     // Count intent.
-    if shape.count || shape.most_common.is_some() {
+    // "how many gold medals did India win": a count stored in a column is summed.
+    let stored_count = entity_after_count(st, links, shape).filter(|&c| {
+        let info = &cat.columns[c];
+        shape.most_common.is_none()
+            && cat.col(c).data_type.is_numeric()
+            && info.role == Role::Measure
+            && info.additive
+            && links
+                .iter()
+                .any(|l| l.target == Target::Column(c) && l.exact)
+    });
+    if let Some(c) = stored_count {
+        plan.measures.push(Measure {
+            agg: Agg::Sum,
+            column: Some(c),
+        });
+        mentions.retain(|&m| m != c);
+    } else if shape.count || shape.most_common.is_some() {
         let counted = entity_after_count(st, links, shape);
         match counted {
             Some(c)
