@@ -143,11 +143,13 @@ pub struct ParquetSink {
     schema: SchemaRef,
     builders: Vec<ColumnBuilder>,
     pending: usize,
-    writer: Option<ArrowWriter<File>>,
+    /// Batches go to a writer thread so Parquet encoding and compression overlap parsing.
+    writer: Option<WriterThread>,
     tmp: PathBuf,
     target: PathBuf,
     null_counts: Vec<u64>,
     rows: u64,
+    finished: bool,
 }
 
 impl ParquetSink {
@@ -160,8 +162,20 @@ impl ParquetSink {
             ))
             .set_max_row_group_row_count(Some(1024 * 1024))
             .build();
-        let writer =
+        let mut arrow_writer =
             ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(Error::internal)?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RecordBatch>(2);
+        let handle = std::thread::Builder::new()
+            .name("insightiq-parquet".into())
+            .spawn(move || -> Result<()> {
+                for batch in rx {
+                    arrow_writer.write(&batch).map_err(Error::internal)?;
+                }
+                arrow_writer.close().map_err(Error::internal)?;
+                Ok(())
+            })
+            .map_err(|e| Error::io("parquet writer thread", e))?;
+        let writer = WriterThread { tx, handle };
         let builders = plans
             .iter()
             .map(|p| ColumnBuilder::new(p, BATCH_ROWS))
@@ -175,6 +189,7 @@ impl ParquetSink {
             tmp,
             target: target.to_path_buf(),
             rows: 0,
+            finished: false,
         })
     }
 
@@ -201,11 +216,22 @@ impl ParquetSink {
             self.null_counts[i] += c.null_count() as u64;
         }
         self.rows += batch.num_rows() as u64;
-        self.writer
-            .as_mut()
-            .ok_or_else(|| Error::internal("writer closed"))?
-            .write(&batch)
-            .map_err(Error::internal)
+        let w = self
+            .writer
+            .as_ref()
+            .ok_or_else(|| Error::internal("writer closed"))?;
+        if w.tx.send(batch).is_err() {
+            // The writer thread stopped: finish() reports its error.
+            let w = self
+                .writer
+                .take()
+                .ok_or_else(|| Error::internal("writer closed"))?;
+            return Err(w
+                .join()
+                .err()
+                .unwrap_or_else(|| Error::internal("parquet writer stopped")));
+        }
+        Ok(())
     }
 
     fn flush(&mut self) -> Result<()> {
@@ -229,16 +255,34 @@ impl ParquetSink {
             .writer
             .take()
             .ok_or_else(|| Error::internal("writer closed"))?;
-        writer.close().map_err(Error::internal)?;
+        writer.join()?;
         std::fs::rename(&self.tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+        self.finished = true;
         Ok((self.rows, std::mem::take(&mut self.null_counts)))
+    }
+}
+
+struct WriterThread {
+    tx: std::sync::mpsc::SyncSender<RecordBatch>,
+    handle: std::thread::JoinHandle<Result<()>>,
+}
+
+impl WriterThread {
+    fn join(self) -> Result<()> {
+        drop(self.tx);
+        self.handle
+            .join()
+            .map_err(|_| Error::internal("parquet writer thread panicked"))?
     }
 }
 
 impl Drop for ParquetSink {
     fn drop(&mut self) {
-        if self.writer.is_some() {
-            self.writer = None;
+        // Not finished: stop the writer and remove the partial file.
+        if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+        if !self.finished {
             let _ = std::fs::remove_file(&self.tmp);
         }
     }

@@ -313,7 +313,8 @@ impl Delimited {
         quotes % 2 == 1
     }
 
-    fn scan(&mut self, f: &mut dyn FnMut(&[&str]) -> Result<()>) -> Result<()> {
+    /// Read and validate every data record on this thread, handing records to `f`.
+    fn read_records(&self, f: &mut dyn FnMut(&csv::StringRecord) -> Result<bool>) -> Result<()> {
         let mut rdr = self.reader()?;
         let mut rec = csv::StringRecord::new();
         let mut first = true;
@@ -344,8 +345,7 @@ impl Delimited {
             if rec.len() != self.columns {
                 let extra_empty = rec.len() > self.columns
                     && rec.iter().skip(self.columns).all(|v| v.trim().is_empty());
-                let blank = rec.iter().all(|v| v.trim().is_empty());
-                if blank {
+                if rec.iter().all(|v| v.trim().is_empty()) {
                     continue;
                 }
                 if !extra_empty {
@@ -359,9 +359,10 @@ impl Delimited {
                     });
                 }
             }
-            last = Some(pos.clone());
-            let row: Vec<&str> = rec.iter().take(self.columns).collect();
-            f(&row)?;
+            last = Some(pos);
+            if !f(&rec)? {
+                return Ok(());
+            }
         }
         // A quote opened in the last record and never closed swallows the rest of the file.
         if let Some(pos) = last {
@@ -370,6 +371,61 @@ impl Delimited {
             }
         }
         Ok(())
+    }
+
+    /// Parse CSV on a reader thread and process rows on this one, so the two halves of
+    /// the work use both cores. Chunks of records are recycled, so memory stays bounded.
+    fn scan(&mut self, f: &mut dyn FnMut(&[&str]) -> Result<()>) -> Result<()> {
+        type Chunk = (Vec<csv::StringRecord>, usize);
+        const CHUNK: usize = 4096;
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Chunk>>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<csv::StringRecord>>();
+        let this: &Delimited = self;
+        std::thread::scope(|scope| {
+            // Owned here so an early return drops it and unblocks the reader before the join.
+            let full_rx = full_rx;
+            scope.spawn(move || {
+                let mut chunk: Vec<csv::StringRecord> = Vec::new();
+                let mut used = 0usize;
+                let result = this.read_records(&mut |rec| {
+                    if used == chunk.len() {
+                        chunk.push(csv::StringRecord::new());
+                    }
+                    chunk[used].clone_from(rec);
+                    used += 1;
+                    if used == CHUNK {
+                        let next = empty_rx.try_recv().unwrap_or_default();
+                        let full = std::mem::replace(&mut chunk, next);
+                        if full_tx.send(Ok((full, used))).is_err() {
+                            return Ok(false); // the consumer stopped
+                        }
+                        used = 0;
+                    }
+                    Ok(true)
+                });
+                let _ = match result {
+                    Ok(()) => full_tx.send(Ok((chunk, used))),
+                    Err(e) => full_tx.send(Err(e)),
+                };
+            });
+            let mut row: Vec<&str> = Vec::new();
+            for msg in full_rx.iter() {
+                let (chunk, used) = msg?;
+                {
+                    let mut row_buf: Vec<&str> =
+                        std::mem::take(&mut row).into_iter().map(|_| "").collect();
+                    for rec in &chunk[..used] {
+                        row_buf.clear();
+                        row_buf.extend(rec.iter().take(this.columns));
+                        f(&row_buf)?;
+                    }
+                    row_buf.clear();
+                    row = row_buf.into_iter().map(|_| "").collect();
+                }
+                let _ = empty_tx.send(chunk);
+            }
+            Ok(())
+        })
     }
 }
 

@@ -7,10 +7,10 @@ pub fn is_null_marker(s: &str) -> bool {
     if t.len() > 4 {
         return false;
     }
-    matches!(
-        t.to_ascii_lowercase().as_str(),
-        "" | "na" | "n/a" | "null" | "nan" | "-" | "--" | "#n/a" | "nil" | "none"
-    )
+    const MARKERS: [&str; 10] = [
+        "", "na", "n/a", "null", "nan", "-", "--", "#n/a", "nil", "none",
+    ];
+    MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m))
 }
 
 /// True for values that mean "no value" even in text columns (where `NA` or `-` may be data).
@@ -25,11 +25,13 @@ pub fn parse_bool(s: &str) -> Option<(bool, bool)> {
     if t.len() > 5 {
         return None;
     }
-    match t.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "t" | "y" => Some((true, true)),
-        "false" | "no" | "f" | "n" => Some((false, true)),
+    const TRUE: [&str; 4] = ["true", "yes", "t", "y"];
+    const FALSE: [&str; 4] = ["false", "no", "f", "n"];
+    match t {
         "1" => Some((true, false)),
         "0" => Some((false, false)),
+        _ if TRUE.iter().any(|w| t.eq_ignore_ascii_case(w)) => Some((true, true)),
+        _ if FALSE.iter().any(|w| t.eq_ignore_ascii_case(w)) => Some((false, true)),
         _ => None,
     }
 }
@@ -51,6 +53,10 @@ const CURRENCIES: [char; 6] = ['$', '€', '£', '¥', '₹', '₩'];
 /// Parse `1,234.5`, `$1,234.50`, `(1,234)`, `12.5%`, `-3e5`, and with `decimal_comma`
 /// `1.234,5`. Leading zeros (`007`) are refused so codes stay text.
 pub fn parse_number(s: &str, decimal_comma: bool) -> Option<Number> {
+    // `1.234` means 1234 when the decimal mark is a comma, so only integers take the fast path then.
+    if let Some(n) = parse_plain_number(s).filter(|n| !decimal_comma || n.int.is_some()) {
+        return Some(n);
+    }
     let mut t = s.trim();
     if t.is_empty() || t.len() > 40 {
         return None;
@@ -174,6 +180,41 @@ pub fn parse_number(s: &str, decimal_comma: bool) -> Option<Number> {
         thousands,
         parens,
     })
+}
+
+/// Fast path for the common case: `-?digits(.digits)?` with no leading zero, no separators.
+fn parse_plain_number(s: &str) -> Option<Number> {
+    let b = s.as_bytes();
+    let body = b.strip_prefix(b"-").unwrap_or(b);
+    if body.is_empty() || body.len() > 18 {
+        return None;
+    }
+    let mut dot = None;
+    for (i, &c) in body.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {}
+            b'.' if dot.is_none() => dot = Some(i),
+            _ => return None,
+        }
+    }
+    let int_len = dot.unwrap_or(body.len());
+    if int_len == 0 || (int_len > 1 && body[0] == b'0') || dot == Some(body.len() - 1) {
+        return None;
+    }
+    let plain = |value: f64, int| Number {
+        value,
+        int,
+        currency: None,
+        percent: false,
+        thousands: false,
+        parens: false,
+    };
+    if dot.is_none() {
+        let v: i64 = s.parse().ok()?;
+        Some(plain(v as f64, Some(v)))
+    } else {
+        Some(plain(s.parse().ok()?, None))
+    }
 }
 
 fn mantissa_exp(bytes: &[u8]) -> Vec<u8> {
