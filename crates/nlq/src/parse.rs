@@ -249,7 +249,8 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         if st.uses[i] != Use::Free {
             continue;
         }
-        let top_word = shape.top.is_some_and(|(k, _, _)| k == i || k + 1 == i);
+        let top_word =
+            shape.top.is_some_and(|(k, _, _)| k == i || k + 1 == i) || shape.time_order == Some(i);
         if HARD.contains(&t.norm.as_str()) && !top_word {
             // Order, sequence and comparison between rows: beyond what the plan expresses.
             st.penalty *= 0.35;
@@ -783,7 +784,19 @@ struct Shape {
     rate: bool,
     /// "who scored more points, A or B": a comparison between named rows.
     comparative: Option<bool>,
+    /// Token of "first"/"last" read as order in time.
+    time_order: Option<usize>,
 }
+
+const TIME_WORDS: &[&str] = &[
+    "date",
+    "year",
+    "season",
+    "time",
+    "day",
+    "founded",
+    "established",
+];
 
 impl Shape {
     fn read(st: &State, links: &[Link]) -> Shape {
@@ -889,6 +902,19 @@ impl Shape {
             if let Some(concept) = superlative_concept(w) {
                 s.concept = Some(concept);
                 s.superlative = Some((i, concept.1));
+                continue;
+            }
+            // "the last season", "the first game", "earliest film": order by the table's time.
+            let has_time = st.cat.time_column().is_some() || st.cat.year_column().is_some();
+            let chrono = matches!(
+                w,
+                "first" | "last" | "earliest" | "latest" | "newest" | "recent"
+            );
+            if chrono && has_time && s.top.is_none_or(|t| t.0 != i) && s.concept.is_none() {
+                let desc = matches!(w, "last" | "latest" | "newest" | "recent");
+                s.concept = Some((TIME_WORDS, desc));
+                s.superlative = Some((i, desc));
+                s.time_order = Some(i);
                 continue;
             }
             if let Some(a) = agg_word(w) {

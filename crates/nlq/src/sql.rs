@@ -103,7 +103,7 @@ fn filter_expr(f: &Filter, schema: &Schema) -> String {
         Op::IsNull => format!("{col} IS NULL"),
         Op::NotNull => format!("{col} IS NOT NULL"),
         // NULL-safe: rows with no value in the column are kept.
-        Op::Ne if !v.is_empty() => format!("{col} IS DISTINCT FROM {}", v[0]),
+        Op::Ne if !v.is_empty() => format!("({col} IS DISTINCT FROM {})", v[0]),
         op if !v.is_empty() => format!("{col} {} {}", op.symbol(), v[0]),
         _ => "TRUE".into(),
     }
@@ -144,11 +144,13 @@ pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
         );
         format!("SELECT corr({a}, {b}) AS \"correlation\" FROM {table}{wh}")
     } else if !plan.select.is_empty() {
-        let cols: Vec<String> = plan
-            .select
-            .iter()
-            .map(|&c| ident(&schema.columns[c].sql_name))
-            .collect();
+        let mut cols: Vec<String> = Vec::new();
+        for &c in &plan.select {
+            let id = ident(&schema.columns[c].sql_name);
+            if !cols.contains(&id) {
+                cols.push(id);
+            }
+        }
         let order = plan.order.as_ref().and_then(|o| match o.key {
             OrderKey::Column(c) => Some((ident(&schema.columns[c].sql_name), o.desc)),
             _ => None,
