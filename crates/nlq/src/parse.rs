@@ -320,6 +320,12 @@ fn sanity(st: &mut State, plan: &mut Plan) {
         seen.push(m.clone());
         !dup
     });
+    let mut seen_dims = Vec::new();
+    plan.dims.retain(|d| {
+        let dup = seen_dims.contains(d);
+        seen_dims.push(d.clone());
+        !dup
+    });
     let cat = st.cat;
     if plan.limit.is_some() && plan.dims.is_empty() && plan.select.is_empty() {
         // "the first three teams": row positions, which a table does not have.
@@ -1318,7 +1324,6 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
         }
     }
     // Aggregation words with no column after them apply to the first plain mention.
-    let mut mentions = mentions;
     if plan.measures.is_empty() {
         let numeric_mentions: Vec<usize> = mentions
             .iter()
