@@ -114,9 +114,9 @@ export function registerFlows() {
     await row.waitFor();
     assertEq((await row.locator('[data-testid="row-count"]').textContent())?.trim(), '1,000', 'row count in the list');
     await shots(page, outDir, '05-data-sources');
-  }, { dependsOn: 'log out, then log in again' });
+  }, { dependsOn: 'log out, then log in again', requires: ['/api/v1/data-sources', '/api/v1/data-sources/upload-csv'] });
 
-  test('data-source page: preview, profile, insights, columns', async ({ page, outDir, state }) => {
+  test('data-source page: preview, profile, insights, columns', async ({ page, outDir, state, hasRoute }) => {
     await page.goto(`/data-sources/${state.source.id}`);
     await page.getByRole('heading', { name: 'Supermarket sales' }).waitFor();
     assertEq((await page.getByTestId('detail-rows').textContent())?.trim(), '1,000', 'rows on the detail page');
@@ -125,15 +125,17 @@ export function registerFlows() {
     await page.getByRole('tab', { name: 'Column profile' }).click();
     await page.getByRole('tabpanel').getByRole('heading', { name: 'City' }).waitFor();
     await shots(page, outDir, '07-data-source-profile');
-    await page.getByRole('tab', { name: 'Insights' }).click();
-    await page.getByRole('tabpanel').locator('li, [role="alert"], h3').first().waitFor();
-    await shots(page, outDir, '08-data-source-insights');
+    if (hasRoute('/api/v1/data-sources/{id}/insights')) {
+      await page.getByRole('tab', { name: 'Insights' }).click();
+      await page.getByRole('tabpanel').locator('li, h3').first().waitFor();
+      await shots(page, outDir, '08-data-source-insights');
+    } else console.log('      (insights step skipped: the server has no /data-sources/{id}/insights yet)');
     await page.getByRole('tab', { name: 'Descriptions & synonyms' }).click();
     await page.getByLabel('Synonyms of Total').fill('sales, revenue');
     await page.getByRole('button', { name: 'Save columns' }).click();
     await page.getByText('Column descriptions saved.').waitFor();
     await shots(page, outDir, '09-data-source-columns');
-  }, { dependsOn: 'upload supermarket_sales.csv with progress; listed with 1,000 rows' });
+  }, { dependsOn: 'upload supermarket_sales.csv with progress; listed with 1,000 rows', requires: ['/api/v1/data-sources/{id}', '/api/v1/data-sources/{id}/preview', '/api/v1/data-sources/{id}/profile'] });
 
   test('ask "total sales by city": bar chart and table with the right numbers', async ({ page, outDir, repoRoot, state }) => {
     const rows = parseCsv(readFileSync(join(repoRoot, SALES_CSV), 'utf8'));
@@ -165,7 +167,7 @@ export function registerFlows() {
     const sql = await page.locator('pre code').first().textContent();
     assert(/select/i.test(sql ?? ''), `SQL shown: ${sql}`);
     await shots(page, outDir, '10-analysis-answer');
-  }, { dependsOn: 'upload supermarket_sales.csv with progress; listed with 1,000 rows' });
+  }, { dependsOn: 'upload supermarket_sales.csv with progress; listed with 1,000 rows', requires: ['/api/v1/queries/natural-language'] });
 
   test('switch chart type, edit and re-run the SQL', async ({ page }) => {
     await page.getByRole('radio', { name: 'Pie' }).click();
@@ -181,7 +183,7 @@ export function registerFlows() {
     const res = await run;
     assertEq(res.status(), 200, `execute status (${await res.text().catch(() => '')})`);
     await page.waitForFunction(() => document.querySelectorAll('[aria-label="Query result"] tbody tr').length === 2);
-  }, { dependsOn: 'ask "total sales by city": bar chart and table with the right numbers' });
+  }, { dependsOn: 'ask "total sales by city": bar chart and table with the right numbers', requires: ['/api/v1/queries/execute'] });
 
   test('save the query; it appears under saved queries', async ({ page, outDir, state }) => {
     // Back to the natural-language answer through this session's history.
@@ -206,14 +208,14 @@ export function registerFlows() {
     await page.waitForURL(/\/analysis/);
     await page.locator('figure[data-chart-type]').first().waitFor();
     assert(state.query?.id, 'query id');
-  }, { dependsOn: 'ask "total sales by city": bar chart and table with the right numbers' });
+  }, { dependsOn: 'ask "total sales by city": bar chart and table with the right numbers', requires: ['/api/v1/queries/{id}/save', '/api/v1/queries/saved', '/api/v1/queries', '/api/v1/visualizations'] });
 
   test('dashboard shows counts, storage and recent activity', async ({ page, outDir }) => {
     await page.goto('/dashboard');
     await page.getByRole('heading', { name: 'Recent activity' }).waitFor();
     await page.getByRole('heading', { name: 'Storage' }).waitFor();
     await shots(page, outDir, '13-dashboard');
-  }, { dependsOn: 'log out, then log in again' });
+  }, { dependsOn: 'log out, then log in again', requires: ['/api/v1/stats/dashboard'] });
 
   test('create an API key (shown once) and revoke it', async ({ page, outDir }) => {
     await page.goto('/settings');
@@ -269,7 +271,7 @@ export function registerFlows() {
     assert(message, `error body follows the contract: ${JSON.stringify(body)}`);
     await page.getByRole('alert').filter({ hasText: message }).waitFor();
     state.brokenMessage = message;
-  }, { dependsOn: 'log out, then log in again' });
+  }, { dependsOn: 'log out, then log in again', requires: ['/api/v1/data-sources/upload-csv'] });
 
   test('expired session goes to login and comes back to the page', async ({ page, context, state }) => {
     await page.goto('/saved');

@@ -7,6 +7,7 @@
 //   CHROMIUM_PATH        browser (default /usr/bin/chromium)
 //   E2E_BASE_URL         use an already running server instead of starting one
 //   E2E_HEADED=1         show the browser
+//   E2E_STRICT=1         count flows skipped for missing endpoints as failures
 //   E2E_MOCK=1           run against the in-memory contract mock (e2e/mock-api.mjs)
 //                        instead of the real server (`npm run e2e:mock`)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -60,7 +61,16 @@ async function main() {
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
 
+  // Flows that need endpoints the server does not have yet (absent from its OpenAPI
+  // document) are skipped and named, so the suite can run while the API grows.
+  const routes = await fetch(`${server.base}/api/v1/openapi.json`)
+    .then((r) => (r.ok ? r.json() : null))
+    .then((doc) => (doc?.paths ? new Set(Object.keys(doc.paths).map(normRoute)) : null))
+    .catch(() => null);
+  if (!routes) console.log('e2e: no OpenAPI document; assuming every endpoint exists');
+
   const ctx = {
+    hasRoute: (r) => !routes || routes.has(normRoute(r)),
     base: server.base,
     dataDir: server.dataDir,
     browser,
@@ -87,6 +97,10 @@ async function main() {
     if (consoleErrors.length) writeFileSync(join(outDir, 'browser-console.log'), consoleErrors.join('\n'));
   }
   process.exit(result.failed > 0 ? 1 : 0);
+}
+
+function normRoute(r) {
+  return r.replace(/\{[^}]*\}/g, '{}').replace(/\/$/, '');
 }
 
 main().catch((e) => {
