@@ -80,6 +80,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .fallback_service(web::spa(&settings.web_dir))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::ratelimit::general_limit))
         .layer(axum::extract::DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn(security_headers))

@@ -27,6 +27,10 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Apply pending metadata-store migrations and exit.
     Migrate(StoreArgs),
+    /// Answer one question about a CSV/XLSX/JSON file, offline.
+    Ask(crate::cli::ask::AskArgs),
+    /// Run a question set (the shared eval format) and print accuracy.
+    Eval(crate::cli::eval::EvalArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

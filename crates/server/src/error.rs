@@ -277,3 +277,36 @@ pub struct Query<T>(pub T);
 #[derive(Debug, Clone, Copy, axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Path<T>(pub T);
+
+impl From<engine::Error> for ApiError {
+    fn from(err: engine::Error) -> Self {
+        if !err.is_user_error() {
+            return ApiError::Internal(err.to_string());
+        }
+        let code = err.code();
+        let message = err.to_string();
+        match err {
+            engine::Error::FileTooLarge { .. } | engine::Error::XlsxTooLarge { .. } => {
+                ApiError::PayloadTooLarge { code, message }
+            }
+            engine::Error::UnsupportedFormat { .. } | engine::Error::BinaryFile { .. } => {
+                ApiError::UnsupportedMediaType { code, message }
+            }
+            engine::Error::SqlSyntax { .. }
+            | engine::Error::EmptySql
+            | engine::Error::MultipleStatements
+            | engine::Error::SqlNotAllowed { .. } => ApiError::BadRequest {
+                code,
+                message,
+                details: Value::Null,
+            },
+            // Unfixable files, unknown names, type errors, limits hit: the request was
+            // understood but cannot be carried out as sent.
+            _ => ApiError::Unprocessable {
+                code,
+                message,
+                details: Value::Null,
+            },
+        }
+    }
+}

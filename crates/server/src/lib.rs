@@ -4,11 +4,17 @@
 pub mod app;
 pub mod auth;
 pub mod cache;
+pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod error;
+pub mod export;
 pub mod mail;
+pub mod nl;
+pub mod querying;
 pub mod ratelimit;
 pub mod routes;
+pub mod sources;
 pub mod state;
 pub mod telemetry;
 pub mod web;

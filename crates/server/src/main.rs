@@ -11,6 +11,8 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(*args).await,
         Command::Migrate(args) => migrate(args).await,
+        Command::Ask(args) => server::cli::ask::run(args).await,
+        Command::Eval(args) => server::cli::eval::run(args).await,
     }
 }
 
@@ -40,6 +42,9 @@ async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = open_store(&args.store, store::PoolOptions::default()).await?;
     let state = AppState::build(Settings::from_args(&args), store).await?;
+    if state.settings.seed_demo {
+        server::demo::seed(&state, chrono::Utc::now().date_naive()).await?;
+    }
     let listener = tokio::net::TcpListener::bind((args.host, args.port)).await?;
     tracing::info!("InsightIQ listening on http://{}", listener.local_addr()?);
     server::launch(listener, state, server::app::shutdown_signal()).await?;

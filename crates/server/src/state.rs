@@ -18,6 +18,10 @@ pub struct AppState {
     /// Accounts, tokens, API keys, sessions and account email.
     pub auth: Arc<AuthService>,
     pub rate_limiter: Arc<RateLimiter>,
+    /// Runs every SQL statement: only the caller's tables, time/memory/row limits.
+    pub sandbox: engine::Sandbox,
+    /// Originals and snapshots (a local directory through `object_store`).
+    pub storage: engine::storage::Storage,
 }
 
 impl AppState {
@@ -28,7 +32,17 @@ impl AppState {
         let redis = connect_redis(&settings).await;
         let auth = Arc::new(AuthService::new(&settings, store.clone(), redis.clone())?);
         let rate_limiter = Arc::new(RateLimiter::new(&settings, redis));
+        let sandbox = engine::Sandbox::new(engine::SandboxLimits {
+            timeout: std::time::Duration::from_secs(settings.query_timeout_secs),
+            memory_bytes: usize::try_from(settings.query_memory_mb * 1024 * 1024)
+                .unwrap_or(usize::MAX),
+            max_rows: settings.max_result_rows,
+            ..Default::default()
+        })?;
+        let storage = engine::storage::Storage::local(&settings.data_dir)?;
         Ok(Self {
+            sandbox,
+            storage,
             store,
             settings: Arc::new(settings),
             cache,

@@ -123,3 +123,67 @@ async fn web_app_is_served_with_spa_fallback() {
         "route_not_found"
     );
 }
+
+#[tokio::test]
+async fn postgres_backend_serves_health() {
+    let Ok(url) = std::env::var("INSIGHTIQ_TEST_DATABASE_URL") else {
+        eprintln!("notice: INSIGHTIQ_TEST_DATABASE_URL is not set; skipping");
+        return;
+    };
+    // A fresh database, as `DATABASE_URL=postgresql://…/<fresh db>` would give.
+    use sqlx::Connection;
+    let db = format!("iq_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let store = store::connect(
+        &format!("{base}/{db}"),
+        store::PoolOptions {
+            min_connections: 0,
+            max_connections: 4,
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let state =
+        server::AppState::build(server::Settings::for_tests(dir.path().to_path_buf()), store)
+            .await
+            .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server::launch(listener, state, std::future::pending()));
+    let body: Value = reqwest::get(format!("http://{addr}/api/v1/health"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (body["status"].as_str(), body["store"].as_str()),
+        (Some("ok"), Some("ok"))
+    );
+    assert_eq!(body["store_backend"], "postgres");
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    )
+    .fetch_all(&mut sqlx::PgConnection::connect(&format!("{base}/{db}")).await.unwrap())
+    .await
+    .unwrap();
+    for table in [
+        "api_keys",
+        "data_sources",
+        "queries",
+        "sessions",
+        "users",
+        "visualizations",
+    ] {
+        assert!(
+            tables.iter().any(|t| t == table),
+            "{table} missing from {tables:?}"
+        );
+    }
+}

@@ -229,8 +229,9 @@ async fn two_servers_share_one_counter_in_redis() {
         .get_multiplexed_async_connection()
         .await
         .unwrap();
+    // One shared login counter (the general per-IP limit keeps its own key).
     let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{prefix}rl:*"))
+        .arg(format!("{prefix}rl:auth:*"))
         .query_async(&mut redis)
         .await
         .unwrap();

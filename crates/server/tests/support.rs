@@ -12,6 +12,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: Client,
     pub data_dir: tempfile::TempDir,
+    /// The running server's state (for seeding and direct checks).
+    pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -34,13 +36,14 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(server::launch(listener, state, async move {
+        tokio::spawn(server::launch(listener, state.clone(), async move {
             let _ = rx.await;
         }));
         Self {
             addr,
             client: Client::new(),
             data_dir,
+            state,
             shutdown: Some(tx),
         }
     }
@@ -194,5 +197,85 @@ pub fn test_redis_url() -> Option<String> {
             eprintln!("notice: INSIGHTIQ_TEST_REDIS_URL is not set; skipping this Redis test");
             None
         }
+    }
+}
+
+/// A real public table from the shared question sets (tests may read ../shared).
+pub fn shared_table(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/eval/business-dev/tables")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+impl TestApp {
+    /// Uploads `bytes` as `file_name`; returns the raw response.
+    pub async fn upload(&self, token: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.authed(
+            reqwest::Method::POST,
+            "/api/v1/data-sources/upload-csv",
+            token,
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+    }
+
+    /// Uploads and expects 201; returns the data source.
+    pub async fn upload_ok(&self, token: &str, file_name: &str, bytes: Vec<u8>) -> Value {
+        let response = self.upload(token, file_name, bytes).await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 201, "upload failed: {body}");
+        body
+    }
+
+    /// `GET path` with a token, expecting 200; returns the JSON body.
+    pub async fn get_ok(&self, path: &str, token: &str) -> Value {
+        let response = self
+            .authed(reqwest::Method::GET, path, token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    /// `POST path` with a token and JSON body; returns status and body.
+    pub async fn post_authed(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .authed(reqwest::Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Every file under the data directory's `uploads/` and `processed/` folders.
+    pub fn stored_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.data_dir.path().join("uploads"), &mut out);
+        walk(&self.data_dir.path().join("processed"), &mut out);
+        out
     }
 }

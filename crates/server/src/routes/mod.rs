@@ -2,8 +2,12 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod data_sources;
 pub mod health;
+pub mod queries;
+pub mod stats;
 pub mod users;
+pub mod visualizations;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -15,4 +19,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(auth::routes())
         .merge(users::routes())
         .merge(api_keys::routes())
+        .merge(data_sources::routes())
+        .merge(queries::routes())
+        .merge(visualizations::routes())
+        .merge(stats::routes())
 }

@@ -1,0 +1,98 @@
+//! `insightiq eval DIR`: answers every question of a set in the shared eval
+//! format (honouring each item's `today`), writes predictions as `score.py`
+//! reads them, and prints accuracy and wrong-answer rate by the same rules.
+
+use super::score::{score, Item, Prediction, Summary};
+use super::{parse_day, LocalTable};
+use clap::Args;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// A folder with `questions.jsonl` and `tables/`.
+    pub dir: PathBuf,
+    /// Where to write predictions (JSON lines).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print this many misses with the gold answer and what was predicted.
+    #[arg(long, default_value_t = 0)]
+    pub show_misses: usize,
+}
+
+/// Answers every item; the predictions in question order.
+pub async fn predict(dir: &std::path::Path) -> anyhow::Result<(Vec<Item>, Vec<Prediction>)> {
+    let text = std::fs::read_to_string(dir.join("questions.jsonl"))?;
+    let items: Vec<Item> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    let work = tempfile::tempdir()?;
+    let sandbox = engine::Sandbox::new(engine::SandboxLimits::default())?;
+    let mut tables: HashMap<String, Result<LocalTable, String>> = HashMap::new();
+    let mut predictions = Vec::with_capacity(items.len());
+    for item in &items {
+        if !tables.contains_key(&item.table) {
+            let path = dir.join("tables").join(&item.table);
+            let loaded = LocalTable::load(&sandbox, &path, work.path())
+                .await
+                .map_err(|e| format!("ingest failed: {e}"));
+            tables.insert(item.table.clone(), loaded);
+        }
+        let table = match &tables[&item.table] {
+            Ok(t) => t,
+            Err(e) => {
+                predictions.push(Prediction::error(&item.id, e));
+                continue;
+            }
+        };
+        let today = item
+            .today
+            .as_deref()
+            .and_then(|d| parse_day(d).ok())
+            .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let prediction = match nlq::answer(&item.question, &table.schema, &nlq::Context { today }) {
+            nlq::Answer::Clarify { message, .. } => Prediction::abstained(&item.id, &message),
+            nlq::Answer::Sql { sql, .. } => match table.run(&sandbox, &sql).await {
+                Ok(result) => Prediction::answer(&item.id, &result, &sql),
+                Err(e) => Prediction::error(&item.id, &format!("{e} (SQL: {sql})")),
+            },
+        };
+        predictions.push(prediction);
+    }
+    Ok((items, predictions))
+}
+
+pub async fn run(args: EvalArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let (items, predictions) = predict(&args.dir).await?;
+    if let Some(out) = &args.out {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(out)?);
+        for p in &predictions {
+            writeln!(file, "{}", serde_json::to_string(p)?)?;
+        }
+    }
+    let summary: Summary = score(&items, &predictions);
+    for (item, prediction) in summary.misses.iter().take(args.show_misses) {
+        println!(
+            "{}",
+            serde_json::json!({ "id": item.id, "question": item.question, "gold": item.answer, "got": prediction })
+        );
+    }
+    println!("{summary}");
+    for (level, (right, total)) in &summary.by_level {
+        println!(
+            "level {level}: {right}/{total} = {:.3}",
+            *right as f64 / *total as f64
+        );
+    }
+    eprintln!(
+        "{} questions in {:.1} s",
+        items.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! Command-line tools beside the server: `ask` one question about a file and
+//! `eval` a question set. Both use the server's ingest, question and query paths
+//! on local files, with no metadata store.
+
+pub mod ask;
+pub mod eval;
+pub mod score;
+
+use crate::nl::schema_from_parts;
+use crate::sources::{columns_info, ingest};
+use engine::{Sandbox, TableRef};
+use std::path::{Path, PathBuf};
+
+/// A file ingested into a temporary Parquet snapshot, ready for questions.
+pub struct LocalTable {
+    pub name: String,
+    pub parquet: PathBuf,
+    pub schema: nlq::Schema,
+}
+
+impl LocalTable {
+    /// Ingests and profiles `file` into `work_dir` through the same code as uploads.
+    pub async fn load(sandbox: &Sandbox, file: &Path, work_dir: &Path) -> anyhow::Result<Self> {
+        let file_name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("data.csv")
+            .to_string();
+        let stem = Path::new(&file_name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("data");
+        let name = crate::sources::sql_identifier(stem);
+        let parquet = work_dir.join(format!("{name}-{}.parquet", uuid::Uuid::new_v4().simple()));
+        let ingested = ingest(sandbox, file, &file_name, None, &parquet)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let info = columns_info(
+            &ingested.columns,
+            &ingested.profile,
+            &serde_json::Value::Null,
+        );
+        let schema = schema_from_parts(&info, Some(&ingested.profile), "data", ingested.row_count);
+        Ok(Self {
+            name,
+            parquet,
+            schema,
+        })
+    }
+
+    /// Runs `sql` with this table registered under its name and as `data`.
+    pub async fn run(
+        &self,
+        sandbox: &Sandbox,
+        sql: &str,
+    ) -> Result<engine::QueryResult, engine::Error> {
+        let tables = [TableRef {
+            name: self.name.clone(),
+            parquet_path: self.parquet.clone(),
+        }];
+        sandbox.execute(&tables, Some(&self.name), sql).await
+    }
+}
+
+/// Parses `--today` (`YYYY-MM-DD`).
+pub fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}

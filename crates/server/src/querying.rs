@@ -1,0 +1,146 @@
+//! Running SQL for a user: registers only the caller's own data sources in the
+//! sandbox, serves repeated queries from the result cache, and records history.
+
+use crate::cache::{result_key, RESULT_TTL};
+use crate::error::{ApiError, ApiResult};
+use crate::sources::{all_sources, table_names};
+use crate::state::AppState;
+use domain::{DataSourceId, QueryType, UserId};
+use engine::query::{QueryResult, TableRef};
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Instant;
+use store::{DataSource, NewQuery, Query};
+
+/// A finished query: its result and how it was obtained.
+pub struct SqlRun {
+    pub result: QueryResult,
+    pub cached: bool,
+    pub execution_time_ms: i64,
+}
+
+/// The tables a query for `source` can see: every source of the user under its
+/// SQL-safe name, and `source` also as `data`.
+pub struct QueryScope {
+    pub tables: Vec<TableRef>,
+    pub default_table: String,
+    pub versions: Vec<(String, i64)>,
+}
+
+pub async fn scope_for(
+    state: &AppState,
+    user: UserId,
+    source: &DataSource,
+) -> ApiResult<QueryScope> {
+    let sources = all_sources(state, user).await?;
+    let names = table_names(&sources);
+    let mut tables = Vec::with_capacity(sources.len());
+    let mut versions = Vec::with_capacity(sources.len());
+    let mut default_table = None;
+    for (id, name) in names {
+        let Some(s) = sources.iter().find(|s| s.id == id) else {
+            continue;
+        };
+        let Some(key) = &s.file_path else { continue };
+        if id == source.id {
+            default_table = Some(name.clone());
+        }
+        versions.push((format!("{name}:{id}"), s.version));
+        tables.push(TableRef {
+            name,
+            parquet_path: state.settings.data_dir.join(key),
+        });
+    }
+    let default_table = default_table.ok_or_else(|| ApiError::Unprocessable {
+        code: "source_not_queryable",
+        message: "this data source has no data snapshot yet; sync or re-upload it".into(),
+        details: Value::Null,
+    })?;
+    Ok(QueryScope {
+        tables,
+        default_table,
+        versions,
+    })
+}
+
+/// A local file with the snapshot stored at `key` (the file itself for local
+/// storage; a cached download for object stores).
+pub async fn snapshot_path(state: &AppState, key: &str) -> ApiResult<std::path::PathBuf> {
+    let cache = state.settings.data_dir.join("cache").join(key);
+    Ok(state.storage.local_copy(key, &cache).await?)
+}
+
+/// Executes `sql` against `source` (and the user's other sources), using the
+/// result cache keyed by the SQL and every visible table's snapshot version.
+pub async fn run_sql(
+    state: &AppState,
+    user: UserId,
+    source: &DataSource,
+    sql: &str,
+) -> ApiResult<SqlRun> {
+    let started = Instant::now();
+    let scope = scope_for(state, user, source).await?;
+    let key = result_key(&source.id.to_string(), sql, &scope.versions);
+    if let Some(bytes) = state.cache.get(&key).await {
+        if let Ok(result) = serde_json::from_slice::<QueryResult>(&bytes) {
+            return Ok(SqlRun {
+                result,
+                cached: true,
+                execution_time_ms: elapsed_ms(started),
+            });
+        }
+    }
+    let result = state
+        .sandbox
+        .execute(&scope.tables, Some(&scope.default_table), sql)
+        .await?;
+    if let Ok(bytes) = serde_json::to_vec(&result) {
+        state.cache.set(&key, Arc::from(bytes), RESULT_TTL).await;
+    }
+    Ok(SqlRun {
+        result,
+        cached: false,
+        execution_time_ms: elapsed_ms(started),
+    })
+}
+
+fn elapsed_ms(started: Instant) -> i64 {
+    i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Runs user-typed SQL and records it in the history.
+pub async fn execute_and_record(
+    state: &AppState,
+    user: UserId,
+    data_source_id: DataSourceId,
+    sql: &str,
+) -> ApiResult<(Query, bool)> {
+    let source = state
+        .store
+        .get_data_source(user, data_source_id)
+        .await
+        .map_err(not_found("data source"))?;
+    let run = run_sql(state, user, &source, sql).await?;
+    let query = state
+        .store
+        .create_query(NewQuery {
+            user_id: user,
+            data_source_id: Some(source.id),
+            query_text: sql.to_string(),
+            query_type: QueryType::Sql,
+            interpreted_query: Some(sql.to_string()),
+            details: Some(serde_json::json!({ "cached": run.cached })),
+            result_data: serde_json::to_value(&run.result).map_err(ApiError::internal)?,
+            execution_time_ms: run.execution_time_ms,
+        })
+        .await?;
+    Ok((query, run.cached))
+}
+
+/// Maps a store `NotFound` to a 404 naming what was missing.
+pub fn not_found(what: &'static str) -> impl Fn(store::StoreError) -> ApiError {
+    move |err| match err {
+        store::StoreError::NotFound => ApiError::NotFound(what),
+        other => other.into(),
+    }
+}

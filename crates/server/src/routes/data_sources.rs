@@ -1,0 +1,447 @@
+//! `/api/v1/data-sources`: upload, list, read, rename and describe, delete,
+//! preview, profile and suggested questions.
+
+use crate::auth::CurrentUser;
+use crate::cache::{preview_key, PREVIEW_TTL};
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::querying::not_found;
+use crate::ratelimit::{RateLimit, Uploads};
+use crate::sources;
+use crate::state::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use domain::{DataSourceId, DataSourceName};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::sync::Arc;
+use store::{DataSource, DataSourceUpdate, Page, Paged};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_sources))
+        // Uploads stream under their own size cap instead of the JSON body limit.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(upload))
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .routes(routes!(get_source, update_source, delete_source))
+        .routes(routes!(preview))
+        .routes(routes!(profile))
+        .routes(routes!(suggestions))
+}
+
+/// A data source as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DataSourceView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: DataSourceId,
+    pub name: String,
+    pub description: Option<String>,
+    /// `csv`, `google_sheets`, `api` or `database`.
+    #[serde(rename = "type")]
+    pub source_type: domain::SourceType,
+    pub status: domain::SourceStatus,
+    pub status_message: Option<String>,
+    pub row_count: i64,
+    /// Size of the uploaded file in bytes.
+    pub file_size: i64,
+    /// Bytes kept on storage (original and snapshot).
+    pub storage_bytes: i64,
+    /// Columns: name, sql_name, type, statistics, description, synonyms.
+    #[schema(value_type = Vec<Object>)]
+    pub columns_info: Value,
+    /// The name to use for this source in SQL (it is also available as `data`).
+    pub table_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+}
+
+impl DataSourceView {
+    fn new(source: DataSource, table_name: String) -> Self {
+        Self {
+            id: source.id,
+            name: source.name,
+            description: source.description,
+            source_type: source.source_type,
+            status: source.status,
+            status_message: source.status_message,
+            row_count: source.row_count,
+            file_size: source.file_size,
+            storage_bytes: source.storage_bytes,
+            columns_info: source.columns_info.0,
+            table_name,
+            created_at: source.created_at,
+            updated_at: source.updated_at,
+            last_synced_at: source.last_synced_at,
+        }
+    }
+}
+
+/// Views for some of a user's sources, with table names computed over all of them.
+async fn views(
+    state: &AppState,
+    user: &CurrentUser,
+    items: Vec<DataSource>,
+) -> ApiResult<Vec<DataSourceView>> {
+    let all = sources::all_sources(state, user.id()).await?;
+    let names = sources::table_names(&all);
+    Ok(items
+        .into_iter()
+        .map(|s| {
+            let table = names
+                .iter()
+                .find(|(id, _)| *id == s.id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_else(|| sources::sql_identifier(&s.name));
+            DataSourceView::new(s, table)
+        })
+        .collect())
+}
+
+async fn view(
+    state: &AppState,
+    user: &CurrentUser,
+    source: DataSource,
+) -> ApiResult<DataSourceView> {
+    Ok(views(state, user, vec![source]).await?.remove(0))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageParams {
+    /// 1-based page number (default 1).
+    pub page: Option<i64>,
+    /// Items per page (default 20, at most 100).
+    pub page_size: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DataSourcePage {
+    pub items: Vec<DataSourceView>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+/// Lists the caller's data sources, newest first.
+#[utoipa::path(get, path = "/api/v1/data-sources", tag = "data sources", params(PageParams),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = DataSourcePage)))]
+async fn list_sources(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<PageParams>,
+) -> ApiResult<Json<DataSourcePage>> {
+    let Paged {
+        items,
+        total,
+        page,
+        page_size,
+    } = state
+        .store
+        .list_data_sources(user.id(), Page::new(params.page, params.page_size))
+        .await?;
+    let items = views(&state, &user, items).await?;
+    Ok(Json(DataSourcePage {
+        items,
+        total,
+        page,
+        page_size,
+    }))
+}
+
+/// The multipart form of an upload.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// `.csv`, `.tsv`, `.txt` (delimited text), `.xlsx` or `.json`.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Display name (default: the file name).
+    name: Option<String>,
+    /// XLSX sheet to read (default: the first).
+    sheet: Option<String>,
+}
+
+/// Uploads a file and creates a data source from it.
+///
+/// The file is streamed to disk with the size cap enforced while streaming,
+/// typed, stored as a Parquet snapshot and profiled. Any failure leaves nothing behind.
+#[utoipa::path(post, path = "/api/v1/data-sources/upload-csv", tag = "data sources",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 201, body = DataSourceView), (status = 413, description = "file or quota too large"),
+        (status = 415, description = "not a supported file"), (status = 422, description = "the file cannot be read")))]
+async fn upload(
+    State(state): State<AppState>,
+    _limit: RateLimit<Uploads>,
+    user: CurrentUser,
+    multipart: Multipart,
+) -> ApiResult<(StatusCode, Json<DataSourceView>)> {
+    let temp_dir = state.settings.data_dir.join("uploads/temp");
+    let received =
+        sources::receive_upload(multipart, &temp_dir, state.settings.max_upload_bytes).await?;
+    let source = sources::create_from_upload(&state, user.id(), received).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(view(&state, &user, source).await?),
+    ))
+}
+
+/// One data source.
+#[utoipa::path(get, path = "/api/v1/data-sources/{id}", tag = "data sources",
+    params(("id" = String, Path, description = "data source id")), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = DataSourceView), (status = 404)))]
+async fn get_source(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<DataSourceId>,
+) -> ApiResult<Json<DataSourceView>> {
+    let source = state
+        .store
+        .get_data_source(user.id(), id)
+        .await
+        .map_err(not_found("data source"))?;
+    Ok(Json(view(&state, &user, source).await?))
+}
+
+/// A column's user-written description and synonyms (used by the question engine).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ColumnNotes {
+    pub name: String,
+    pub description: Option<String>,
+    pub synonyms: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateSource {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub columns: Option<Vec<ColumnNotes>>,
+}
+
+/// Renames a data source, sets its description, or annotates its columns.
+#[utoipa::path(put, path = "/api/v1/data-sources/{id}", tag = "data sources",
+    params(("id" = String, Path)), request_body = UpdateSource, security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = DataSourceView), (status = 404), (status = 422)))]
+async fn update_source(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<DataSourceId>,
+    Json(body): Json<UpdateSource>,
+) -> ApiResult<Json<DataSourceView>> {
+    let current = state
+        .store
+        .get_data_source(user.id(), id)
+        .await
+        .map_err(not_found("data source"))?;
+    let name = body
+        .name
+        .as_deref()
+        .map(DataSourceName::parse)
+        .transpose()?
+        .map(DataSourceName::into_inner);
+    let description = match body.description {
+        Some(d) if d.chars().count() > 2000 => {
+            return Err(ApiError::unprocessable(
+                "invalid_length",
+                "description must be at most 2000 characters",
+            ))
+        }
+        other => other,
+    };
+    let columns_info = match body.columns {
+        Some(notes) => Some(annotate_columns(current.columns_info.0.clone(), notes)?),
+        None => None,
+    };
+    let updated = state
+        .store
+        .update_data_source(
+            user.id(),
+            id,
+            DataSourceUpdate {
+                name,
+                description,
+                columns_info,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(not_found("data source"))?;
+    Ok(Json(view(&state, &user, updated).await?))
+}
+
+fn annotate_columns(mut columns: Value, notes: Vec<ColumnNotes>) -> ApiResult<Value> {
+    let list = columns
+        .as_array_mut()
+        .ok_or_else(|| ApiError::internal("columns_info is not a list"))?;
+    for note in notes {
+        let Some(column) = list.iter_mut().find(|c| c["name"] == note.name.as_str()) else {
+            let known: Vec<&str> = list.iter().filter_map(|c| c["name"].as_str()).collect();
+            return Err(ApiError::unprocessable(
+                "unknown_column",
+                format!(
+                    "no column named `{}`; columns are: {}",
+                    note.name,
+                    known.join(", ")
+                ),
+            ));
+        };
+        if let Some(description) = note.description {
+            column["description"] = Value::String(description.trim().to_string());
+        }
+        if let Some(synonyms) = note.synonyms {
+            let cleaned: Vec<String> = synonyms
+                .into_iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty() && s.chars().count() <= 100)
+                .take(50)
+                .collect();
+            column["synonyms"] = serde_json::json!(cleaned);
+        }
+    }
+    Ok(columns)
+}
+
+/// Deletes a data source and its files. Its query history stays, detached.
+#[utoipa::path(delete, path = "/api/v1/data-sources/{id}", tag = "data sources",
+    params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 204), (status = 404)))]
+async fn delete_source(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<DataSourceId>,
+) -> ApiResult<StatusCode> {
+    let source = state
+        .store
+        .get_data_source(user.id(), id)
+        .await
+        .map_err(not_found("data source"))?;
+    state
+        .store
+        .delete_data_source(user.id(), id)
+        .await
+        .map_err(not_found("data source"))?;
+    sources::remove_files(&state, &source).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PreviewParams {
+    /// First row (default 0).
+    pub offset: Option<u64>,
+    /// Rows to return (default 50, at most 1000).
+    pub limit: Option<u64>,
+}
+
+/// A page of a data source's rows with its column types.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Preview {
+    #[schema(value_type = Vec<Object>)]
+    pub columns: Value,
+    #[schema(value_type = Vec<Vec<Object>>)]
+    pub rows: Value,
+    pub total_rows: u64,
+    pub offset: u64,
+    pub limit: u64,
+    pub cached: bool,
+}
+
+/// The first rows of a data source (paged with offset/limit; cached for an hour).
+#[utoipa::path(get, path = "/api/v1/data-sources/{id}/preview", tag = "data sources",
+    params(("id" = String, Path), PreviewParams), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Preview), (status = 404)))]
+async fn preview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<DataSourceId>,
+    Query(params): Query<PreviewParams>,
+) -> ApiResult<Json<Preview>> {
+    let source = state
+        .store
+        .get_data_source(user.id(), id)
+        .await
+        .map_err(not_found("data source"))?;
+    let offset = params.offset.unwrap_or(0);
+    let limit = params.limit.unwrap_or(50).clamp(1, 1000);
+    let key = preview_key(
+        &id.to_string(),
+        source.version,
+        offset as usize,
+        limit as usize,
+    );
+    if let Some(bytes) = state.cache.get(&key).await {
+        if let Ok(mut cached) = serde_json::from_slice::<Preview>(&bytes) {
+            cached.cached = true;
+            return Ok(Json(cached));
+        }
+    }
+    let snapshot = source
+        .file_path
+        .as_deref()
+        .ok_or(ApiError::NotFound("data snapshot"))?;
+    let path = crate::querying::snapshot_path(&state, snapshot).await?;
+    let page = state.sandbox.preview(&path, offset, limit).await?;
+    let preview = Preview {
+        columns: serde_json::to_value(&page.columns).map_err(ApiError::internal)?,
+        rows: serde_json::to_value(&page.rows).map_err(ApiError::internal)?,
+        total_rows: page.row_count,
+        offset,
+        limit,
+        cached: false,
+    };
+    if let Ok(bytes) = serde_json::to_vec(&preview) {
+        state.cache.set(&key, Arc::from(bytes), PREVIEW_TTL).await;
+    }
+    Ok(Json(preview))
+}
+
+/// Per-column statistics: types, nulls, distinct counts, ranges, quantiles,
+/// top values, histograms and quality flags.
+#[utoipa::path(get, path = "/api/v1/data-sources/{id}/profile", tag = "data sources",
+    params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Object), (status = 404)))]
+async fn profile(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<DataSourceId>,
+) -> ApiResult<Json<Value>> {
+    let source = state
+        .store
+        .get_data_source(user.id(), id)
+        .await
+        .map_err(not_found("data source"))?;
+    let profile = source
+        .profile
+        .map(|p| p.0)
+        .ok_or(ApiError::NotFound("profile"))?;
+    Ok(Json(profile))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Suggestions {
+    pub questions: Vec<String>,
+}
+
+/// Example questions built from the data source's columns.
+#[utoipa::path(get, path = "/api/v1/data-sources/{id}/suggestions", tag = "data sources",
+    params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Suggestions), (status = 404)))]
+async fn suggestions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<DataSourceId>,
+) -> ApiResult<Json<Suggestions>> {
+    let source = state
+        .store
+        .get_data_source(user.id(), id)
+        .await
+        .map_err(not_found("data source"))?;
+    let schema = crate::nl::schema_for(&source, "data");
+    Ok(Json(Suggestions {
+        questions: nlq::suggest_questions(&schema),
+    }))
+}

@@ -1,0 +1,367 @@
+//! `/api/v1/queries`: run SQL or a natural-language question, history, saved
+//! queries and exports.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::querying::{self, not_found};
+use crate::ratelimit::{Queries, RateLimit};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use domain::{DataSourceId, QueryId, QueryType};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use store::{Page, Paged, QueryFilter};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(execute))
+        .routes(routes!(natural_language))
+        .routes(routes!(list_queries))
+        .routes(routes!(list_saved))
+        .routes(routes!(get_query, delete_query))
+        .routes(routes!(save_query, unsave_query))
+        .routes(routes!(export_query))
+}
+
+/// A chart stored with a query.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChartView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: domain::VisualizationId,
+    pub chart_type: domain::ChartType,
+    /// The chart spec the web app draws.
+    #[schema(value_type = Object)]
+    pub config: Value,
+}
+
+/// A query in the history, with its result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueryView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: QueryId,
+    /// `answered` (or `needs_clarification` for a question the engine could not ground).
+    pub status: &'static str,
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub data_source_id: Option<uuid::Uuid>,
+    pub query_text: String,
+    pub query_type: QueryType,
+    /// The SQL that produced the result.
+    pub interpreted_query: Option<String>,
+    /// How the question was read (natural-language queries).
+    #[schema(value_type = Option<Object>)]
+    pub interpretation: Option<Value>,
+    /// `rules` (offline engine) or `llm`.
+    pub engine: Option<String>,
+    pub confidence: Option<f64>,
+    /// `{columns: [{name, type}], rows: [[...]], row_count, truncated}` (plus a named
+    /// scalar such as `total_revenue` for single values).
+    #[schema(value_type = Object)]
+    pub result_data: Value,
+    pub visualizations: Vec<ChartView>,
+    pub execution_time_ms: i64,
+    pub is_saved: bool,
+    /// Whether the result came from the cache.
+    pub cached: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn query_view(
+    state: &AppState,
+    user: &CurrentUser,
+    query: store::Query,
+) -> ApiResult<QueryView> {
+    let charts = state.store.list_visualizations(user.id(), query.id).await?;
+    let details = query.details.map(|d| d.0).unwrap_or(Value::Null);
+    let status = if details.get("status").and_then(Value::as_str) == Some("needs_clarification") {
+        "needs_clarification"
+    } else {
+        "answered"
+    };
+    Ok(QueryView {
+        id: query.id,
+        status,
+        data_source_id: query.data_source_id,
+        query_text: query.query_text,
+        query_type: query.query_type,
+        interpreted_query: query.interpreted_query,
+        interpretation: details.get("interpretation").cloned(),
+        engine: details
+            .get("engine")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        confidence: details.get("confidence").and_then(Value::as_f64),
+        result_data: query.result_data.0,
+        visualizations: charts
+            .into_iter()
+            .map(|v| ChartView {
+                id: v.id,
+                chart_type: v.chart_type,
+                config: v.config_json.0,
+            })
+            .collect(),
+        execution_time_ms: query.execution_time_ms,
+        is_saved: query.is_saved,
+        cached: details
+            .get("cached")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        created_at: query.created_at,
+    })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ExecuteRequest {
+    #[schema(value_type = String, format = Uuid)]
+    pub data_source_id: DataSourceId,
+    /// One SELECT statement. The source is available as `data` and under its table name.
+    pub sql: String,
+}
+
+/// Runs SQL you typed against a data source (read-only, sandboxed, row-capped).
+#[utoipa::path(post, path = "/api/v1/queries/execute", tag = "queries", request_body = ExecuteRequest,
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = QueryView), (status = 400, description = "not a single SELECT"),
+        (status = 404), (status = 422, description = "unknown column, type mismatch, limits")))]
+async fn execute(
+    State(state): State<AppState>,
+    _limit: RateLimit<Queries>,
+    user: CurrentUser,
+    Json(body): Json<ExecuteRequest>,
+) -> ApiResult<Json<QueryView>> {
+    let (query, cached) =
+        querying::execute_and_record(&state, user.id(), body.data_source_id, &body.sql).await?;
+    let mut view = query_view(&state, &user, query).await?;
+    view.cached = cached;
+    Ok(Json(view))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct QuestionRequest {
+    #[schema(value_type = String, format = Uuid)]
+    pub data_source_id: DataSourceId,
+    /// The question in plain English.
+    pub query_text: String,
+}
+
+/// Answers a question in plain English: SQL, interpretation, result and chart,
+/// or a clarification with suggestions when the question cannot be grounded.
+#[utoipa::path(post, path = "/api/v1/queries/natural-language", tag = "queries", request_body = QuestionRequest,
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = QueryView), (status = 404), (status = 422)))]
+async fn natural_language(
+    State(state): State<AppState>,
+    _limit: RateLimit<Queries>,
+    user: CurrentUser,
+    Json(body): Json<QuestionRequest>,
+) -> ApiResult<Json<Value>> {
+    let outcome =
+        crate::nl::ask_and_record(&state, user.id(), body.data_source_id, &body.query_text).await?;
+    match outcome {
+        crate::nl::Outcome::Answered { query, cached } => {
+            let mut view = query_view(&state, &user, query).await?;
+            view.cached = cached;
+            Ok(Json(
+                serde_json::to_value(view).map_err(ApiError::internal)?,
+            ))
+        }
+        crate::nl::Outcome::Clarify {
+            query_id,
+            message,
+            suggestions,
+        } => Ok(Json(serde_json::json!({
+            "id": query_id,
+            "status": "needs_clarification",
+            "query_text": body.query_text,
+            "message": message,
+            "suggestions": suggestions,
+        }))),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct HistoryParams {
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+    /// Only queries on this data source.
+    pub data_source_id: Option<DataSourceId>,
+    /// `natural_language`, `sql` or `aggregation`.
+    pub query_type: Option<QueryType>,
+    /// Case-insensitive text to look for in the query.
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueryPage {
+    pub items: Vec<QueryView>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+async fn page_of(
+    state: &AppState,
+    user: &CurrentUser,
+    paged: Paged<store::Query>,
+) -> ApiResult<QueryPage> {
+    let mut items = Vec::with_capacity(paged.items.len());
+    for q in paged.items {
+        items.push(query_view(state, user, q).await?);
+    }
+    Ok(QueryPage {
+        items,
+        total: paged.total,
+        page: paged.page,
+        page_size: paged.page_size,
+    })
+}
+
+/// The caller's query history, newest first.
+#[utoipa::path(get, path = "/api/v1/queries", tag = "queries", params(HistoryParams),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = QueryPage)))]
+async fn list_queries(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<HistoryParams>,
+) -> ApiResult<Json<QueryPage>> {
+    let filter = QueryFilter {
+        data_source_id: params.data_source_id,
+        query_type: params.query_type,
+        search: params.search.filter(|s| !s.trim().is_empty()),
+        saved_only: false,
+    };
+    let paged = state
+        .store
+        .list_queries(user.id(), filter, Page::new(params.page, params.page_size))
+        .await?;
+    Ok(Json(page_of(&state, &user, paged).await?))
+}
+
+/// The caller's saved queries, newest first.
+#[utoipa::path(get, path = "/api/v1/queries/saved", tag = "queries", params(HistoryParams),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = QueryPage)))]
+async fn list_saved(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<HistoryParams>,
+) -> ApiResult<Json<QueryPage>> {
+    let filter = QueryFilter {
+        data_source_id: params.data_source_id,
+        query_type: params.query_type,
+        search: params.search.filter(|s| !s.trim().is_empty()),
+        saved_only: true,
+    };
+    let paged = state
+        .store
+        .list_queries(user.id(), filter, Page::new(params.page, params.page_size))
+        .await?;
+    Ok(Json(page_of(&state, &user, paged).await?))
+}
+
+/// One query with its result and charts.
+#[utoipa::path(get, path = "/api/v1/queries/{id}", tag = "queries", params(("id" = String, Path)),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = QueryView), (status = 404)))]
+async fn get_query(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<QueryId>,
+) -> ApiResult<Json<QueryView>> {
+    let query = state
+        .store
+        .get_query(user.id(), id)
+        .await
+        .map_err(not_found("query"))?;
+    Ok(Json(query_view(&state, &user, query).await?))
+}
+
+/// Deletes a query from the history (with its charts).
+#[utoipa::path(delete, path = "/api/v1/queries/{id}", tag = "queries", params(("id" = String, Path)),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 204), (status = 404)))]
+async fn delete_query(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<QueryId>,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .delete_query(user.id(), id)
+        .await
+        .map_err(not_found("query"))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Marks a query as saved.
+#[utoipa::path(post, path = "/api/v1/queries/{id}/save", tag = "queries", params(("id" = String, Path)),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = QueryView), (status = 404)))]
+async fn save_query(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<QueryId>,
+) -> ApiResult<Json<QueryView>> {
+    let query = state
+        .store
+        .set_query_saved(user.id(), id, true)
+        .await
+        .map_err(not_found("query"))?;
+    Ok(Json(query_view(&state, &user, query).await?))
+}
+
+/// Removes a query from the saved list (it stays in the history).
+#[utoipa::path(delete, path = "/api/v1/queries/{id}/save", tag = "queries", params(("id" = String, Path)),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = QueryView), (status = 404)))]
+async fn unsave_query(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<QueryId>,
+) -> ApiResult<Json<QueryView>> {
+    let query = state
+        .store
+        .set_query_saved(user.id(), id, false)
+        .await
+        .map_err(not_found("query"))?;
+    Ok(Json(query_view(&state, &user, query).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ExportParams {
+    /// `csv` (default), `xlsx`, `json` or `parquet`.
+    pub format: Option<String>,
+}
+
+/// Downloads a query's result. A result that was cut at the row cap is run again
+/// in full (still bounded by time and memory).
+#[utoipa::path(get, path = "/api/v1/queries/{id}/export", tag = "queries",
+    params(("id" = String, Path), ExportParams), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "the file"), (status = 404), (status = 422)))]
+async fn export_query(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<QueryId>,
+    Query(params): Query<ExportParams>,
+) -> ApiResult<Response> {
+    let format = crate::export::parse_format(params.format.as_deref().unwrap_or("csv"))?;
+    let query = state
+        .store
+        .get_query(user.id(), id)
+        .await
+        .map_err(not_found("query"))?;
+    let file = crate::export::export(&state, user.id(), &query, format).await?;
+    let disposition = format!(
+        "attachment; filename=\"query-{}.{}\"",
+        query.id,
+        format.extension()
+    );
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        file,
+    )
+        .into_response())
+}

@@ -1,0 +1,227 @@
+//! `/api/v1/visualizations`: the charts kept with a query — list, add, tune, remove.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::querying::not_found;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use domain::{ChartType, QueryId, VisualizationId};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use store::{NewVisualization, Visualization, VisualizationUpdate};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_visualization))
+        .routes(routes!(
+            list_visualizations,
+            update_visualization,
+            delete_visualization
+        ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisualizationView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: VisualizationId,
+    #[schema(value_type = String, format = Uuid)]
+    pub query_id: QueryId,
+    pub chart_type: ChartType,
+    #[schema(value_type = Object)]
+    pub config_json: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Visualization> for VisualizationView {
+    fn from(v: Visualization) -> Self {
+        Self {
+            id: v.id,
+            query_id: v.query_id,
+            chart_type: v.chart_type,
+            config_json: v.config_json.0,
+            created_at: v.created_at,
+        }
+    }
+}
+
+/// Checks a chart spec against the query's result columns; 422 with the reason.
+async fn validated(
+    state: &AppState,
+    user: &CurrentUser,
+    query_id: QueryId,
+    chart_type: ChartType,
+    config: Value,
+) -> ApiResult<Value> {
+    let query = state
+        .store
+        .get_query(user.id(), query_id)
+        .await
+        .map_err(not_found("query"))?;
+    let columns: Vec<viz::ResultColumn> = query.result_data.0["columns"]
+        .as_array()
+        .map(|cols| {
+            cols.iter()
+                .map(|c| viz::ResultColumn {
+                    name: c["name"].as_str().unwrap_or_default().to_string(),
+                    data_type: c["type"].as_str().unwrap_or("string").to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut config = if config.is_null() {
+        serde_json::json!({})
+    } else {
+        config
+    };
+    if !config.is_object() {
+        return Err(ApiError::unprocessable(
+            "invalid_chart_config",
+            "config_json must be a JSON object",
+        ));
+    }
+    config["chart_type"] = Value::String(chart_type.as_str().to_string());
+    for (key, default) in [
+        ("y_keys", serde_json::json!([])),
+        ("number_format", serde_json::json!("number")),
+    ] {
+        if config.get(key).is_none_or(Value::is_null) {
+            config[key] = default;
+        }
+    }
+    if config.get("title").is_none() {
+        config["title"] = Value::String(query.query_text.chars().take(120).collect());
+    }
+    let spec: viz::ChartSpec = serde_json::from_value(config.clone()).map_err(|e| {
+        ApiError::unprocessable(
+            "invalid_chart_config",
+            format!("config_json is not a valid chart spec: {e}"),
+        )
+    })?;
+    viz::validate(&spec, &columns)
+        .map_err(|reason| ApiError::unprocessable("invalid_chart_config", reason))?;
+    serde_json::to_value(spec).map_err(ApiError::internal)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateVisualization {
+    #[schema(value_type = String, format = Uuid)]
+    pub query_id: QueryId,
+    pub chart_type: ChartType,
+    /// Chart spec: `x_key`, `y_keys`, `series_key`, `title`, `number_format`, …
+    /// Axis keys must be columns of the query's result.
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    pub config_json: Value,
+}
+
+/// Saves a chart for a query.
+#[utoipa::path(post, path = "/api/v1/visualizations", tag = "visualizations", request_body = CreateVisualization,
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 201, body = VisualizationView), (status = 404), (status = 422)))]
+async fn create_visualization(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<CreateVisualization>,
+) -> ApiResult<(StatusCode, Json<VisualizationView>)> {
+    let config = validated(
+        &state,
+        &user,
+        body.query_id,
+        body.chart_type,
+        body.config_json,
+    )
+    .await?;
+    let viz = state
+        .store
+        .create_visualization(
+            user.id(),
+            NewVisualization {
+                query_id: body.query_id,
+                chart_type: body.chart_type,
+                config_json: config,
+            },
+        )
+        .await
+        .map_err(not_found("query"))?;
+    Ok((StatusCode::CREATED, Json(viz.into())))
+}
+
+/// Every chart of a query. (The path segment is the query id.)
+#[utoipa::path(get, path = "/api/v1/visualizations/{id}", tag = "visualizations",
+    params(("id" = String, Path, description = "query id")), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Vec<VisualizationView>), (status = 404)))]
+async fn list_visualizations(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(query_id): Path<QueryId>,
+) -> ApiResult<Json<Vec<VisualizationView>>> {
+    state
+        .store
+        .get_query(user.id(), query_id)
+        .await
+        .map_err(not_found("query"))?;
+    let list = state.store.list_visualizations(user.id(), query_id).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateVisualization {
+    pub chart_type: Option<ChartType>,
+    #[schema(value_type = Option<Object>)]
+    pub config_json: Option<Value>,
+}
+
+/// Changes a chart's type or settings.
+#[utoipa::path(put, path = "/api/v1/visualizations/{id}", tag = "visualizations",
+    params(("id" = String, Path, description = "visualization id")), request_body = UpdateVisualization,
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = VisualizationView), (status = 404), (status = 422)))]
+async fn update_visualization(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<VisualizationId>,
+    Json(body): Json<UpdateVisualization>,
+) -> ApiResult<Json<VisualizationView>> {
+    let current = state
+        .store
+        .get_visualization(user.id(), id)
+        .await
+        .map_err(not_found("visualization"))?;
+    let chart_type = body.chart_type.unwrap_or(current.chart_type);
+    let config = body.config_json.unwrap_or(current.config_json.0);
+    let config = validated(&state, &user, current.query_id, chart_type, config).await?;
+    let updated = state
+        .store
+        .update_visualization(
+            user.id(),
+            id,
+            VisualizationUpdate {
+                chart_type: Some(chart_type),
+                config_json: Some(config),
+            },
+        )
+        .await
+        .map_err(not_found("visualization"))?;
+    Ok(Json(updated.into()))
+}
+
+/// Removes a chart.
+#[utoipa::path(delete, path = "/api/v1/visualizations/{id}", tag = "visualizations",
+    params(("id" = String, Path, description = "visualization id")), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 204), (status = 404)))]
+async fn delete_visualization(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<VisualizationId>,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .delete_visualization(user.id(), id)
+        .await
+        .map_err(not_found("visualization"))?;
+    Ok(StatusCode::NO_CONTENT)
+}
