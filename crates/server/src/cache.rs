@@ -42,6 +42,14 @@ pub fn result_key(data_source_id: &str, sql: &str, table_versions: &[(String, i6
     )
 }
 
+/// Insights are recomputed only when the snapshot changes (the key has its version).
+pub const INSIGHTS_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `insights:{data_source_id}:{version}`.
+pub fn insights_key(data_source_id: &str, version: i64) -> String {
+    format!("insights:{data_source_id}:{version}")
+}
+
 /// `preview:{data_source_id}:{version}:{offset}:{limit}`.
 pub fn preview_key(data_source_id: &str, version: i64, offset: usize, limit: usize) -> String {
     format!("preview:{data_source_id}:{version}:{offset}:{limit}")

@@ -240,3 +240,60 @@ async fn storage_quota_is_enforced() {
         .await;
     assert_eq!(error_code(response, 413).await, "storage_quota_exceeded");
 }
+
+#[tokio::test]
+async fn insights_are_found_explained_and_reproducible() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.register_and_login().await;
+    let (bob, _) = app.register_and_login().await;
+    let source = app
+        .upload_ok(&token, "penguins.csv", shared_table("penguins.csv"))
+        .await;
+    let id = source["id"].as_str().unwrap();
+    let report = app
+        .get_ok(&format!("/api/v1/data-sources/{id}/insights"), &token)
+        .await;
+    let insights = report["insights"].as_array().unwrap();
+    assert!(!insights.is_empty(), "{report}");
+    for insight in insights {
+        for key in ["type", "title", "explanation", "sql", "chart", "numbers"] {
+            assert!(!insight[key].is_null(), "{key} missing in {insight}");
+        }
+    }
+    // Flipper length and body mass are strongly correlated in this data set.
+    assert!(
+        insights.iter().any(|i| i["type"] == "correlation"
+            && i["explanation"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("flipper")),
+        "{report}"
+    );
+    // The SQL behind a finding runs as-is.
+    let sql = insights[0]["sql"].as_str().unwrap();
+    let (status, body) = app
+        .post_authed(
+            "/api/v1/queries/execute",
+            &token,
+            &json!({"data_source_id": id, "sql": sql}),
+        )
+        .await;
+    assert_eq!(status, 200, "{sql}: {body}");
+    // Same data, same report; another user gets a 404.
+    assert_eq!(
+        app.get_ok(&format!("/api/v1/data-sources/{id}/insights"), &token)
+            .await,
+        report
+    );
+    let other = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/data-sources/{id}/insights"),
+            &bob,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+}

@@ -201,7 +201,8 @@ async fn the_sandbox_refuses_and_keeps_serving() {
         "suggests the real column: {body}"
     );
     // 244^3 rows: stopped by the timeout or the memory pool, answered as a 4xx.
-    let explode = "SELECT COUNT(DISTINCT a.total_bill * b.tip * c.total_bill) FROM data a, data b, data c";
+    let explode =
+        "SELECT COUNT(DISTINCT a.total_bill * b.tip * c.total_bill) FROM data a, data b, data c";
     let body = json!({"data_source_id": id, "sql": explode});
     let (status, body) = app
         .post_authed("/api/v1/queries/execute", &token, &body)

@@ -2,7 +2,7 @@
 //! preview, profile and suggested questions.
 
 use crate::auth::CurrentUser;
-use crate::cache::{preview_key, PREVIEW_TTL};
+use crate::cache::{insights_key, preview_key, INSIGHTS_TTL, PREVIEW_TTL};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::querying::not_found;
 use crate::ratelimit::{RateLimit, Uploads};
@@ -32,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(preview))
         .routes(routes!(profile))
         .routes(routes!(suggestions))
+        .routes(routes!(insights))
 }
 
 /// A data source as the API shows it.
@@ -444,4 +445,57 @@ async fn suggestions(
     Ok(Json(Suggestions {
         questions: nlq::suggest_questions(&schema),
     }))
+}
+
+/// Ranked automatic findings: trends, outliers, anomalies, concentration,
+/// correlations, segment differences and data quality, each with the numbers
+/// behind it, the SQL that reproduces it and a suggested chart. Cached per
+/// snapshot version; large tables are analysed on a deterministic sample.
+#[utoipa::path(get, path = "/api/v1/data-sources/{id}/insights", tag = "data sources",
+    params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Object, description = "{insights: [...], sampled, sample_rows, complete}"), (status = 404)))]
+async fn insights(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<DataSourceId>,
+) -> ApiResult<Json<Value>> {
+    let source = state
+        .store
+        .get_data_source(user.id(), id)
+        .await
+        .map_err(not_found("data source"))?;
+    let key = insights_key(&id.to_string(), source.version);
+    if let Some(bytes) = state.cache.get(&key).await {
+        if let Ok(cached) = serde_json::from_slice::<Value>(&bytes) {
+            return Ok(Json(cached));
+        }
+    }
+    let snapshot = source
+        .file_path
+        .as_deref()
+        .ok_or(ApiError::NotFound("data snapshot"))?;
+    let path = crate::querying::snapshot_path(&state, snapshot).await?;
+    let columns: Vec<engine::insights::InsightColumn> = source
+        .columns_info
+        .0
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|c| {
+            Some(engine::insights::InsightColumn {
+                sql_name: c.get("sql_name")?.as_str()?.to_string(),
+                name: c.get("name")?.as_str()?.to_string(),
+                column_type: serde_json::from_value(c.get("type")?.clone()).ok()?,
+            })
+        })
+        .collect();
+    let report =
+        engine::insights::find_insights(&state.sandbox, &path, &columns, &Default::default())
+            .await?;
+    let report = serde_json::to_value(report).map_err(ApiError::internal)?;
+    if let Ok(bytes) = serde_json::to_vec(&report) {
+        state.cache.set(&key, Arc::from(bytes), INSIGHTS_TTL).await;
+    }
+    Ok(Json(report))
 }
