@@ -28,7 +28,7 @@ test-web: web-deps
 	cd web && npm test
 
 test-e2e: web build
-	cd web && INSIGHTIQ_BIN=$(BIN) npm run e2e
+	cd web && INSIGHTIQ_BIN=$(BIN) E2E_STRICT=1 npm run e2e
 
 lint:
 	cargo fmt --all --check
