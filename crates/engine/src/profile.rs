@@ -162,10 +162,13 @@ pub async fn profile_parquet(path: &Path) -> Result<Profile> {
         let t = ColumnType::from_arrow(f.data_type());
         let start = exprs.len();
         exprs.push(format!("COUNT({c})"));
-        exprs.push(if exact {
-            format!("COUNT(DISTINCT {c})")
-        } else {
-            format!("approx_distinct({c})")
+        // approx_distinct takes integers and strings only: map other types onto those.
+        exprs.push(match t {
+            _ if exact || t == ColumnType::Boolean => format!("COUNT(DISTINCT {c})"),
+            ColumnType::Float => format!("approx_distinct(CAST({c} AS VARCHAR))"),
+            ColumnType::Date => format!("approx_distinct(CAST({c} AS INT))"),
+            ColumnType::Datetime => format!("approx_distinct(CAST({c} AS BIGINT))"),
+            _ => format!("approx_distinct({c})"),
         });
         let orderable = !matches!(f.data_type(), DataType::Boolean);
         if orderable {

@@ -102,3 +102,32 @@ async fn real_file_profile_through_sandbox() {
     assert_eq!(smoker.column_type, ColumnType::Boolean);
     assert_eq!(smoker.top_values.len(), 2);
 }
+
+#[tokio::test]
+async fn large_tables_use_approximate_distincts() {
+    let mut csv = String::from("id,day,price,flag,ts,region\n");
+    for i in 0..120_000u32 {
+        csv.push_str(&format!(
+            "{i},2024-01-{:02},{}.25,{},2024-01-01T00:00:{:02},{}\n",
+            i % 28 + 1,
+            i % 5000,
+            if i % 2 == 0 { "yes" } else { "no" },
+            i % 60,
+            ["Europe", "Asia"][(i % 2) as usize]
+        ));
+    }
+    let (_d, out) = ingest(&csv);
+    let p = engine::profile_parquet(&out).await.unwrap();
+    assert_eq!(p.row_count, 120_000);
+    let col = |n: &str| p.columns.iter().find(|c| c.name == n).unwrap();
+    assert!(col("id").distinct_approximate);
+    let d = col("id").distinct_count as f64;
+    assert!((d - 120_000.0).abs() / 120_000.0 < 0.05, "{d}");
+    let d = col("price").distinct_count as f64;
+    assert!((d - 5000.0).abs() / 5000.0 < 0.05, "{d}");
+    assert_eq!(col("day").column_type, ColumnType::Date);
+    assert!((col("day").distinct_count as i64 - 28).abs() <= 1);
+    assert_eq!(col("flag").distinct_count, 2);
+    assert_eq!(col("ts").column_type, ColumnType::Datetime);
+    assert_eq!(col("region").value_index.as_ref().unwrap().len(), 2);
+}
