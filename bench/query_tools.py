@@ -47,7 +47,11 @@ def pandas_queries(path, runs):
     import pandas as pd
 
     def load(cols):
-        return pd.read_parquet(path, columns=cols)
+        d = pd.read_parquet(path, columns=cols)
+        if "order_date" in d:
+            # Parquet DATE columns arrive as Python date objects; pandas needs datetime64.
+            d["order_date"] = pd.to_datetime(d["order_date"])
+        return d
 
     def quarter():
         d = load(["order_date", "revenue"])
@@ -57,7 +61,7 @@ def pandas_queries(path, runs):
     def monthly():
         d = load(["order_date", "revenue"])
         d = d[(d.order_date >= pd.Timestamp("2024-01-01")) & (d.order_date < pd.Timestamp("2025-01-01"))]
-        return d.groupby(pd.to_datetime(d.order_date).dt.to_period("M")).revenue.sum()
+        return d.groupby(d.order_date.dt.to_period("M")).revenue.sum()
 
     qs = {
         "quarter_total": quarter,
