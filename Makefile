@@ -22,7 +22,7 @@ web: web-deps
 test: test-rust test-web test-e2e
 
 test-rust:
-	cargo test --workspace
+	cargo test --workspace --no-fail-fast
 
 test-web: web-deps
 	cd web && npm test
