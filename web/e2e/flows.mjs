@@ -23,7 +23,12 @@ async function shots(page, outDir, name) {
       overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (overflow <= 1 && i >= 2) break;
     }
-    await page.screenshot({ path: join(outDir, `${name}-${tag}.png`), fullPage: true });
+    // Grow the viewport to the page height so sticky/100vh parts render as seen on screen.
+    const full = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: w, height: Math.min(Math.max(full, h), 6000) });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(outDir, `${name}-${tag}.png`) });
+    await page.setViewportSize({ width: w, height: h });
     assert(overflow <= 1, `${name}: page overflows horizontally by ${overflow}px at ${w}px`);
   }
   await page.setViewportSize({ width: 1280, height: 800 });

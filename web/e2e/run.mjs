@@ -10,7 +10,7 @@
 //   E2E_STRICT=1         count flows skipped for missing endpoints as failures
 //   E2E_MOCK=1           run against the in-memory contract mock (e2e/mock-api.mjs)
 //                        instead of the real server (`npm run e2e:mock`)
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -23,6 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '..');
 const outDir = join(webDir, 'test-output');
 mkdirSync(outDir, { recursive: true });
+for (const f of readdirSync(outDir)) if (f.startsWith('FAILED-')) rmSync(join(outDir, f));
 
 const serverLog = [];
 const log = (chunk) => serverLog.push(String(chunk));

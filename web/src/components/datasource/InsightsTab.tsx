@@ -8,6 +8,17 @@ import { ResultTable } from '../ResultTable';
 import { Spinner } from '../Spinner';
 import { SqlPanel } from '../SqlPanel';
 import type { Cell, Insight } from '../../api/types';
+import { formatCell } from '../../lib/format';
+
+/** Scalar facts of an insight (`{pearson_r: 0.71, sample_size: 1000}`) as label/value pairs. */
+export function insightFacts(i: Insight): [string, string][] {
+  const n = i.numbers as unknown;
+  if (!n || typeof n !== 'object' || Array.isArray(n) || 'rows' in (n as object)) return [];
+  return Object.entries(n as Record<string, unknown>)
+    .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
+    .slice(0, 8)
+    .map(([k, v]) => [k.replace(/_/g, ' '), typeof v === 'number' ? formatCell(Number(v.toPrecision(6))) : formatCell(v as Cell)]);
+}
 
 /** Insights may carry their numbers as rows; draw the chart from them when they fit. */
 function insightResult(i: Insight) {
@@ -45,6 +56,16 @@ export function InsightsTab({ id }: { id: string }) {
               </div>
               {res && i.chart && i.chart.chart_type !== 'table' && <ChartView spec={{ ...i.chart, title: undefined }} result={res} height={200} />}
               {res && (!i.chart || i.chart.chart_type === 'table') && <ResultTable columns={res.columns} rows={res.rows} maxHeight={200} />}
+              {insightFacts(i).length > 0 && (
+                <dl className="flex flex-wrap gap-1.5 text-xs">
+                  {insightFacts(i).map(([k, v]) => (
+                    <div key={k} className="rounded-md bg-slate-100 px-2 py-0.5">
+                      <dt className="inline text-slate-500">{k} </dt>
+                      <dd className="inline font-medium tabular-nums">{v}</dd>
+                    </div>
+                  ))}
+                </dl>
+              )}
               {i.sql && <SqlPanel sql={i.sql} />}
             </li>
           );
