@@ -83,6 +83,19 @@ impl DataSourceView {
     }
 }
 
+/// The caller's data source `id`; another user's is a 404.
+async fn owned_source(
+    state: &AppState,
+    user: &CurrentUser,
+    id: DataSourceId,
+) -> ApiResult<DataSource> {
+    state
+        .store
+        .get_data_source(user.id(), id)
+        .await
+        .map_err(not_found("data source"))
+}
+
 /// Views for some of a user's sources, with table names computed over all of them.
 async fn views(
     state: &AppState,
@@ -201,11 +214,7 @@ async fn get_source(
     user: CurrentUser,
     Path(id): Path<DataSourceId>,
 ) -> ApiResult<Json<DataSourceView>> {
-    let source = state
-        .store
-        .get_data_source(user.id(), id)
-        .await
-        .map_err(not_found("data source"))?;
+    let source = owned_source(&state, &user, id).await?;
     Ok(Json(view(&state, &user, source).await?))
 }
 
@@ -234,11 +243,7 @@ async fn update_source(
     Path(id): Path<DataSourceId>,
     Json(body): Json<UpdateSource>,
 ) -> ApiResult<Json<DataSourceView>> {
-    let current = state
-        .store
-        .get_data_source(user.id(), id)
-        .await
-        .map_err(not_found("data source"))?;
+    let current = owned_source(&state, &user, id).await?;
     let name = body
         .name
         .as_deref()
@@ -316,11 +321,7 @@ async fn delete_source(
     user: CurrentUser,
     Path(id): Path<DataSourceId>,
 ) -> ApiResult<StatusCode> {
-    let source = state
-        .store
-        .get_data_source(user.id(), id)
-        .await
-        .map_err(not_found("data source"))?;
+    let source = owned_source(&state, &user, id).await?;
     state
         .store
         .delete_data_source(user.id(), id)
@@ -361,11 +362,7 @@ async fn preview(
     Path(id): Path<DataSourceId>,
     Query(params): Query<PreviewParams>,
 ) -> ApiResult<Json<Preview>> {
-    let source = state
-        .store
-        .get_data_source(user.id(), id)
-        .await
-        .map_err(not_found("data source"))?;
+    let source = owned_source(&state, &user, id).await?;
     let offset = params.offset.unwrap_or(0);
     let limit = params.limit.unwrap_or(50).clamp(1, 1000);
     let key = preview_key(
@@ -410,11 +407,7 @@ async fn profile(
     user: CurrentUser,
     Path(id): Path<DataSourceId>,
 ) -> ApiResult<Json<Value>> {
-    let source = state
-        .store
-        .get_data_source(user.id(), id)
-        .await
-        .map_err(not_found("data source"))?;
+    let source = owned_source(&state, &user, id).await?;
     let profile = source
         .profile
         .map(|p| p.0)
@@ -436,11 +429,7 @@ async fn suggestions(
     user: CurrentUser,
     Path(id): Path<DataSourceId>,
 ) -> ApiResult<Json<Suggestions>> {
-    let source = state
-        .store
-        .get_data_source(user.id(), id)
-        .await
-        .map_err(not_found("data source"))?;
+    let source = owned_source(&state, &user, id).await?;
     let schema = crate::nl::schema_for(&source, "data");
     Ok(Json(Suggestions {
         questions: nlq::suggest_questions(&schema),
@@ -459,11 +448,7 @@ async fn insights(
     user: CurrentUser,
     Path(id): Path<DataSourceId>,
 ) -> ApiResult<Json<Value>> {
-    let source = state
-        .store
-        .get_data_source(user.id(), id)
-        .await
-        .map_err(not_found("data source"))?;
+    let source = owned_source(&state, &user, id).await?;
     let key = insights_key(&id.to_string(), source.version);
     if let Some(bytes) = state.cache.get(&key).await {
         if let Ok(cached) = serde_json::from_slice::<Value>(&bytes) {

@@ -203,6 +203,24 @@ pub struct QueryPage {
     pub page_size: i64,
 }
 
+/// A page of the caller's history (or saved queries) matching `params`.
+async fn history(
+    state: &AppState,
+    user: &CurrentUser,
+    params: HistoryParams,
+    saved_only: bool,
+) -> ApiResult<QueryPage> {
+    let filter = QueryFilter {
+        data_source_id: params.data_source_id,
+        query_type: params.query_type,
+        search: params.search.filter(|s| !s.trim().is_empty()),
+        saved_only,
+    };
+    let page = Page::new(params.page, params.page_size);
+    let paged = state.store.list_queries(user.id(), filter, page).await?;
+    page_of(state, user, paged).await
+}
+
 async fn page_of(
     state: &AppState,
     user: &CurrentUser,
@@ -228,17 +246,7 @@ async fn list_queries(
     user: CurrentUser,
     Query(params): Query<HistoryParams>,
 ) -> ApiResult<Json<QueryPage>> {
-    let filter = QueryFilter {
-        data_source_id: params.data_source_id,
-        query_type: params.query_type,
-        search: params.search.filter(|s| !s.trim().is_empty()),
-        saved_only: false,
-    };
-    let paged = state
-        .store
-        .list_queries(user.id(), filter, Page::new(params.page, params.page_size))
-        .await?;
-    Ok(Json(page_of(&state, &user, paged).await?))
+    Ok(Json(history(&state, &user, params, false).await?))
 }
 
 /// The caller's saved queries, newest first.
@@ -249,17 +257,7 @@ async fn list_saved(
     user: CurrentUser,
     Query(params): Query<HistoryParams>,
 ) -> ApiResult<Json<QueryPage>> {
-    let filter = QueryFilter {
-        data_source_id: params.data_source_id,
-        query_type: params.query_type,
-        search: params.search.filter(|s| !s.trim().is_empty()),
-        saved_only: true,
-    };
-    let paged = state
-        .store
-        .list_queries(user.id(), filter, Page::new(params.page, params.page_size))
-        .await?;
-    Ok(Json(page_of(&state, &user, paged).await?))
+    Ok(Json(history(&state, &user, params, true).await?))
 }
 
 /// One query with its result and charts.
