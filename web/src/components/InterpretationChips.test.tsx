@@ -25,6 +25,18 @@ describe('interpretation chips', () => {
     expect(screen.getByText(/confidence 92%/)).toBeInTheDocument();
   });
 
+  it('reads the server interpretation shape', () => {
+    const chips = interpretationChips({
+      summary: 'Sum of Total by City',
+      measures: [{ aggregation: 'sum', alias: 'sum_total', column: 'Total' }],
+      dimensions: [{ alias: 'City', column: 'City', grain: null }, { alias: 'month', column: 'Date', grain: 'month' }],
+      filters: [],
+      date_range: null,
+      ignored_words: ['please'],
+    } as never);
+    expect(chips.map((c) => c.text)).toEqual(['sum(Total)', 'by City', 'by Date (month)', 'ignored: please']);
+  });
+
   it('always shows the summary even without pieces', () => {
     render(<InterpretationChips interpretation={{ summary: 'Row count' }} />);
     expect(screen.getByText('Row count')).toBeInTheDocument();

@@ -26,8 +26,9 @@ export function describe(x: unknown): string {
     const op = o.op ?? o.operator;
     const val = o.value ?? o.values;
     if (col !== undefined && op !== undefined) return `${describe(col)} ${describe(op)} ${describe(val)}`.trim();
-    const agg = o.agg ?? o.aggregate ?? o.function ?? o.func;
-    if (agg !== undefined && col !== undefined) return `${describe(agg)}(${describe(col)})`;
+    const agg = o.aggregation ?? o.agg ?? o.aggregate ?? o.function ?? o.func;
+    if (agg !== undefined && agg !== null && col !== undefined) return `${describe(agg)}(${describe(col ?? '*')})`;
+    if (col !== undefined && o.grain) return `${describe(col)} (${describe(o.grain)})`;
     if (col !== undefined) return describe(col);
     if (o.by !== undefined || o.direction !== undefined) return `${describe(o.by ?? '')} ${describe(o.direction ?? '')}`.trim();
     return Object.entries(o)
@@ -51,6 +52,8 @@ export function interpretationChips(i: Interpretation): Chip[] {
   if (i.grain) chips.push({ kind: 'grain', text: `per ${i.grain}` });
   if (i.order) chips.push({ kind: 'order', text: `sorted ${describe(i.order)}` });
   if (i.limit) chips.push({ kind: 'limit', text: `top ${i.limit}` });
+  const ignored = (i as { ignored_words?: unknown }).ignored_words;
+  if (Array.isArray(ignored) && ignored.length) chips.push({ kind: 'limit', text: `ignored: ${ignored.map(describe).join(', ')}` });
   return chips.filter((c) => c.text.trim() !== '');
 }
 
