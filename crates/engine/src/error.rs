@@ -97,6 +97,8 @@ pub enum Error {
     QueryTimeout { seconds: u64 },
     #[error("the query needed more than the {limit_bytes}-byte memory limit and was stopped; aggregate, filter or add a LIMIT")]
     QueryMemoryExceeded { limit_bytes: usize },
+    #[error("the query would build about {rows} rows in one step (a join without a condition?), more than the {limit} allowed; add join conditions or filters")]
+    QueryTooLarge { rows: u64, limit: u64 },
     #[error("the query failed while running: {message}")]
     QueryFailed { message: String },
 
@@ -162,6 +164,7 @@ impl Error {
             Error::InvalidQuery { .. } => "invalid_query",
             Error::QueryTimeout { .. } => "query_timeout",
             Error::QueryMemoryExceeded { .. } => "query_memory_exceeded",
+            Error::QueryTooLarge { .. } => "query_too_large",
             Error::QueryFailed { .. } => "query_failed",
             Error::NotFound { .. } => "not_found",
             Error::InvalidKey { .. } => "invalid_key",

@@ -280,7 +280,10 @@ async fn memory_limit_fails_cleanly() {
         .await
         .unwrap_err();
     assert!(
-        matches!(e.code(), "query_memory_exceeded" | "query_timeout"),
+        matches!(
+            e.code(),
+            "query_memory_exceeded" | "query_timeout" | "query_too_large"
+        ),
         "{}: {e}",
         e.code()
     );
@@ -350,4 +353,28 @@ async fn exports_in_every_format() {
         csv2.starts_with("id,region,revenue,order_date,paid\n0,Europe,0.0,2024-07-01,true\n"),
         "{csv2}"
     );
+}
+
+#[tokio::test]
+async fn plans_that_would_explode_are_refused_before_running() {
+    let f = fixture(2_000);
+    let sb = sandbox();
+    let start = Instant::now();
+    let e = sb
+        .execute(
+            &tables(&f),
+            Some("sales"),
+            "SELECT COUNT(DISTINCT a.revenue * b.revenue * c.revenue) FROM sales a, sales b, sales c",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "query_too_large", "{e}");
+    assert!(e.is_user_error());
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // A plain query still runs right away.
+    let r = sb
+        .execute(&tables(&f), Some("sales"), "SELECT COUNT(*) FROM data")
+        .await
+        .unwrap();
+    assert_eq!(r.rows[0][0], json!(2_000));
 }

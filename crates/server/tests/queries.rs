@@ -210,6 +210,20 @@ async fn the_sandbox_refuses_and_keeps_serving() {
     assert!((400..500).contains(&status), "{status} {body}");
     let health = app.get("/api/v1/health").await;
     assert_eq!(health.status(), 200, "still serving");
+    // Billions of intermediate rows are refused before they start.
+    let huge = "SELECT COUNT(*) FROM data a, data b, data c, data d";
+    let (status, body) = app
+        .post_authed(
+            "/api/v1/queries/execute",
+            &token,
+            &json!({"data_source_id": id, "sql": huge}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("query_too_large")),
+        "{body}"
+    );
     // The sandbox recovers once the stopped query lets go of its threads.
     let mut recovered = false;
     for _ in 0..60 {

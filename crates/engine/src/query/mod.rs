@@ -16,6 +16,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::TableReference;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::execution::session_state::SessionStateBuilder;
+use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{ParquetReadOptions, SQLOptions, SessionConfig, SessionContext};
 use futures::StreamExt;
 
@@ -160,11 +161,19 @@ impl Sandbox {
                 .map_err(|e| Error::SqlNotAllowed {
                     statement: e.message().to_string(),
                 })?;
+            let optimized = state
+                .optimize(&plan)
+                .map_err(|e| map_err(e, &names, &limits))?;
+            refuse_explosive_plans(&optimized, &table_rows(&tables, default_table.as_deref()))?;
             let df = ctx
                 .execute_logical_plan(plan)
                 .await
                 .map_err(|e| map_err(e, &names, &limits))?;
-            collect_capped(df, max_rows, &names, &limits).await
+            let stream = df
+                .execute_stream()
+                .await
+                .map_err(|e| map_err(e, &names, &limits))?;
+            collect_capped(stream, max_rows, &names, &limits).await
         })
         .await
     }
@@ -307,16 +316,67 @@ async fn register(ctx: &SessionContext, name: &str, path: &Path) -> Result<()> {
 }
 
 /// Drain the stream, keeping the first `max_rows` rows and counting the rest.
+/// Most rows any one operator of a plan may be estimated to produce. Cancelling a
+/// CPU-bound DataFusion operator only takes effect when it yields, so a cross join of
+/// billions of rows would keep the query threads busy long after its timeout: such
+/// plans are refused before they start.
+pub const MAX_INTERMEDIATE_ROWS: u64 = 1_000_000_000;
+
+/// Row counts of the registered tables (from the Parquet footers), by SQL name.
+fn table_rows(tables: &[TableRef], default_table: Option<&str>) -> HashMap<String, u64> {
+    let mut rows: HashMap<String, u64> = tables
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                crate::parquet_row_count(&t.parquet_path).unwrap_or(0),
+            )
+        })
+        .collect();
+    if let Some(n) = default_table.and_then(|d| rows.get(d).copied()) {
+        rows.insert("data".into(), n);
+    }
+    rows
+}
+
+/// Refuses a plan in which some step would produce more than
+/// [`MAX_INTERMEDIATE_ROWS`] rows: joins without keys multiply their inputs.
+fn refuse_explosive_plans(plan: &LogicalPlan, table_rows: &HashMap<String, u64>) -> Result<()> {
+    estimate_rows(plan, table_rows).map(|_| ())
+}
+
+fn estimate_rows(plan: &LogicalPlan, table_rows: &HashMap<String, u64>) -> Result<u64> {
+    let inputs = plan
+        .inputs()
+        .into_iter()
+        .map(|p| estimate_rows(p, table_rows))
+        .collect::<Result<Vec<u64>>>()?;
+    let rows = match plan {
+        LogicalPlan::TableScan(scan) => table_rows
+            .get(scan.table_name.table())
+            .copied()
+            .unwrap_or(0),
+        LogicalPlan::Join(join) if join.on.is_empty() => {
+            inputs.iter().fold(1u64, |acc, n| acc.saturating_mul(*n))
+        }
+        LogicalPlan::Union(_) => inputs.iter().sum(),
+        _ => inputs.iter().copied().max().unwrap_or(0),
+    };
+    if rows > MAX_INTERMEDIATE_ROWS {
+        return Err(Error::QueryTooLarge {
+            rows,
+            limit: MAX_INTERMEDIATE_ROWS,
+        });
+    }
+    Ok(rows)
+}
+
 async fn collect_capped(
-    df: datafusion::dataframe::DataFrame,
+    mut stream: datafusion::physical_plan::SendableRecordBatchStream,
     max_rows: Option<usize>,
     names: &[String],
     limits: &SandboxLimits,
 ) -> Result<QueryBatches> {
-    let mut stream = df
-        .execute_stream()
-        .await
-        .map_err(|e| map_err(e, names, limits))?;
     let schema = stream.schema();
     let cap = max_rows.unwrap_or(usize::MAX);
     let mut kept = 0usize;
