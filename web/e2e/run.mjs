@@ -8,15 +8,12 @@
 //   E2E_BASE_URL         use an already running server instead of starting one
 //   E2E_HEADED=1         show the browser
 //   E2E_STRICT=1         count flows skipped for missing endpoints as failures
-//   E2E_MOCK=1           run against the in-memory contract mock (e2e/mock-api.mjs)
-//                        instead of the real server (`npm run e2e:mock`)
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { runAll } from './harness.mjs';
 import { registerFlows } from './flows.mjs';
-import { startMockApi } from './mock-api.mjs';
 import { startServer } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,9 +32,7 @@ async function main() {
   }
 
   let server;
-  if (process.env.E2E_MOCK === '1') {
-    server = await startMockApi({ webDir: join(webDir, 'dist') });
-  } else if (process.env.E2E_BASE_URL) {
+  if (process.env.E2E_BASE_URL) {
     server = { base: process.env.E2E_BASE_URL.replace(/\/$/, ''), stop: async () => {} };
   } else {
     try {
