@@ -2,7 +2,9 @@
 
 use crate::generic::impl_metadata_store;
 use crate::Result;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -23,6 +25,9 @@ impl SqliteStore {
             .create_if_missing(true)
             .foreign_keys(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // Safe with WAL (a power cut can lose the last commits, never corrupt
+            // the file) and it avoids an fsync per write on the query-history path.
+            .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
