@@ -31,14 +31,6 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn sandbox(&self) -> &'a Sandbox {
-        self.sandbox
-    }
-
-    pub fn deadline(&self) -> Instant {
-        self.deadline
-    }
-
     /// Run one SELECT over `data`. Past the deadline this fails with `QueryTimeout`
     /// and marks the context, so no finder outlives the budget by more than a query.
     pub async fn query(&mut self, sql: &str) -> Result<Rows> {

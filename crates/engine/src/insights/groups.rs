@@ -17,6 +17,9 @@ const MAX_SEGMENT_GROUPS: usize = 100;
 /// Share of variance a dimension must explain (a large effect by Cohen's rule of thumb).
 const MIN_ETA_SQUARED: f64 = 0.14;
 
+/// Group label and total, per group.
+type Totals = Vec<(String, f64)>;
+
 struct Group {
     label: String,
     rows: f64,
@@ -86,7 +89,7 @@ fn concentration(
         return None;
     }
     // Shares of a total only make sense for measures that are never negative.
-    let mut candidates: Vec<(Option<usize>, Vec<(String, f64)>)> = measures
+    let mut candidates: Vec<(Option<usize>, Totals)> = measures
         .iter()
         .enumerate()
         .filter(|(_, m)| m.min.is_some_and(|lo| lo >= 0.0))
@@ -101,7 +104,10 @@ fn concentration(
         })
         .collect();
     if measures.is_empty() {
-        candidates.push((None, groups.iter().map(|g| (g.label.clone(), g.rows)).collect()));
+        candidates.push((
+            None,
+            groups.iter().map(|g| (g.label.clone(), g.rows)).collect(),
+        ));
     }
     let n = groups.len();
     let mut best: Option<(f64, Insight)> = None;
@@ -134,7 +140,11 @@ fn concentration(
                 format!("total_{}", measures[i].column.sql_name),
                 format!("SUM({})", measures[i].sql()),
             ),
-            None => ("rows".to_string(), "row_count".to_string(), "COUNT(*)".to_string()),
+            None => (
+                "rows".to_string(),
+                "row_count".to_string(),
+                "COUNT(*)".to_string(),
+            ),
         };
         let top: Vec<&str> = totals[..k].iter().map(|t| t.0.as_str()).collect();
         let dim_name = &dim.column.name;
@@ -208,9 +218,18 @@ fn segment_difference(
             continue;
         }
         // Name extremes among groups big enough to trust (5+ values), else any with 2+.
-        let min_n = if groups.iter().filter(|g| g.stats[i].0 >= 5.0).count() >= 2 { 5.0 } else { 2.0 };
+        let min_n = if groups.iter().filter(|g| g.stats[i].0 >= 5.0).count() >= 2 {
+            5.0
+        } else {
+            2.0
+        };
         let mut ranked: Vec<&Group> = groups.iter().filter(|g| g.stats[i].0 >= min_n).collect();
-        ranked.sort_by(|a, b| b.stats[i].2.total_cmp(&a.stats[i].2).then_with(|| a.label.cmp(&b.label)));
+        ranked.sort_by(|a, b| {
+            b.stats[i]
+                .2
+                .total_cmp(&a.stats[i].2)
+                .then_with(|| a.label.cmp(&b.label))
+        });
         let (Some(high), Some(low)) = (ranked.first(), ranked.last()) else {
             continue;
         };

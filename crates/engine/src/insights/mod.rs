@@ -19,12 +19,12 @@
 //! number_format}` whose keys are columns of that SQL's result).
 //!
 //! - **trend**: per time column × measure (and row count), sums at an adaptive grain (day,
-//!   week, month, year), a line over the last periods; reported only when the slope's
-//!   t-test (Bonferroni-corrected over all series) and Mann-Kendall both give p < 0.05
-//!   and the fitted change is at least 5%.
-//! - **anomaly**: periods whose residual from a rolling median of their neighbours (less
-//!   the seasonal pattern when there are 4+ cycles) exceeds a robust z (MAD) of
-//!   max(3.5, a threshold that keeps false alarms under 5% across all periods tested).
+//!   week, month, year; partial first/last periods dropped, gaps filled with 0), a line
+//!   over the last periods; reported only when the slope's t-test (Bonferroni-corrected
+//!   over all series) and Mann-Kendall both give p < 0.01 and the fitted change is ≥ 5%.
+//! - **anomaly**: periods whose residual from a rolling median of their 8 neighbours (less
+//!   the seasonal pattern when there are 4+ cycles) exceeds a robust z (MAD-trimmed
+//!   sigma) of max(3.5, a Bonferroni bound over all periods tested) × (1 + 2.5/√n).
 //! - **outliers**: values beyond Tukey's far fences (3 × IQR), counts at 1.5× and 3×.
 //! - **concentration**: half of a non-negative total held by at most a fifth of a
 //!   dimension's 5–1000 groups ("the top 3 of 50 products make 62% of revenue").
@@ -146,7 +146,16 @@ pub async fn find_insights(
     let deadline = Instant::now() + options.time_budget;
     let total = crate::parquet_row_count(parquet_path)?;
     let sample = if total > options.max_rows_scanned && !columns.is_empty() {
-        Some(sample::write(sandbox, parquet_path, columns, options.max_rows_scanned, total).await?)
+        Some(
+            sample::write(
+                sandbox,
+                parquet_path,
+                columns,
+                options.max_rows_scanned,
+                total,
+            )
+            .await?,
+        )
     } else {
         None
     };
@@ -179,13 +188,25 @@ pub async fn find_insights(
         collect(&mut found, "groups", groups::find(&mut ctx, &profile).await);
     }
     if !ctx.out_of_time {
-        collect(&mut found, "correlation", correlation::find(&mut ctx, &profile).await);
+        collect(
+            &mut found,
+            "correlation",
+            correlation::find(&mut ctx, &profile).await,
+        );
     }
     if !ctx.out_of_time {
-        collect(&mut found, "outliers", outliers::find(&mut ctx, &profile).await);
+        collect(
+            &mut found,
+            "outliers",
+            outliers::find(&mut ctx, &profile).await,
+        );
     }
     if !ctx.out_of_time {
-        collect(&mut found, "duplicates", quality::duplicates(&mut ctx, &profile).await);
+        collect(
+            &mut found,
+            "duplicates",
+            quality::duplicates(&mut ctx, &profile).await,
+        );
     }
 
     for insight in &mut found {

@@ -56,8 +56,22 @@ impl ColumnProfile {
             .collect();
         let last = words.last().copied().unwrap_or("");
         const CODES: [&str; 16] = [
-            "id", "key", "code", "no", "num", "number", "zip", "zipcode", "postcode", "postal",
-            "phone", "lat", "lon", "lng", "latitude", "longitude",
+            "id",
+            "key",
+            "code",
+            "no",
+            "num",
+            "number",
+            "zip",
+            "zipcode",
+            "postcode",
+            "postal",
+            "phone",
+            "lat",
+            "lon",
+            "lng",
+            "latitude",
+            "longitude",
         ];
         const CALENDAR: [&str; 7] = ["year", "quarter", "month", "week", "day", "hour", "minute"];
         let original = &self.column.sql_name;

@@ -36,7 +36,8 @@ pub fn from_profile(profile: &Profile) -> Vec<Insight> {
                     format!("{} is missing in {} of rows", capitalise(name), fmt_pct(share))
                 },
                 explanation: format!(
-                    "{name} has no value in {} of {} rows ({}), so totals and averages over it leave those rows out.",
+                    "{} has no value in {} of {} rows ({}), so totals and averages over it leave those rows out.",
+                    capitalise(name),
                     fmt_num(missing as f64),
                     fmt_num(rows),
                     fmt_pct(share)

@@ -57,10 +57,7 @@ pub async fn write(
         name: "data".into(),
         parquet_path: parquet_path.to_path_buf(),
     };
-    let sql = format!(
-        "SELECT * FROM data WHERE {}",
-        filter(columns, keep, total)
-    );
+    let sql = format!("SELECT * FROM data WHERE {}", filter(columns, keep, total));
     let batches = sandbox
         .execute_batches(std::slice::from_ref(&table), Some("data"), &sql, None)
         .await?;

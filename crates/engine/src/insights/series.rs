@@ -82,7 +82,9 @@ impl Grain {
             Grain::Week => (days + 3).div_euclid(7),
             Grain::Month | Grain::Year => {
                 let d = DateTime::from_timestamp(epoch, 0).map(|t| t.date_naive());
-                let (y, m) = d.map(|d| (d.year() as i64, d.month0() as i64)).unwrap_or((1970, 0));
+                let (y, m) = d
+                    .map(|d| (d.year() as i64, d.month0() as i64))
+                    .unwrap_or((1970, 0));
                 if self == Grain::Month {
                     y * 12 + m
                 } else {
@@ -96,7 +98,12 @@ impl Grain {
     pub fn start(self, index: i64) -> i64 {
         let date = |y: i64, m0: i64| {
             NaiveDate::from_ymd_opt(y as i32, m0 as u32 + 1, 1)
-                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp())
+                .map(|d| {
+                    d.and_hms_opt(0, 0, 0)
+                        .unwrap_or_default()
+                        .and_utc()
+                        .timestamp()
+                })
                 .unwrap_or(0)
         };
         match self {
@@ -146,10 +153,6 @@ pub struct Series {
 }
 
 impl Series {
-    pub fn values(&self) -> Vec<f64> {
-        self.points.iter().map(|p| p.1).collect()
-    }
-
     /// The SQL that lists this series, optionally limited to periods `from..to`.
     pub fn sql(&self, window: Option<(i64, i64)>) -> String {
         let t = &self.time_sql;
@@ -233,7 +236,12 @@ async fn series_of(
     };
     // Drop a first or last period the data covers less than 80% of: a half month
     // is not a drop in sales. Dates cover their whole day, hence the extra day.
-    let end = hi as i64 + if time.ty() == ColumnType::Date { DAY } else { 0 };
+    let end = hi as i64
+        + if time.ty() == ColumnType::Date {
+            DAY
+        } else {
+            0
+        };
     let covered = |i: i64, from: i64, to: i64| {
         let len = (grain.start(i + 1) - grain.start(i)) as f64;
         (to.min(grain.start(i + 1)) - from.max(grain.start(i))) as f64 / len
@@ -267,7 +275,8 @@ async fn series_of(
             let mut points: Vec<(i64, f64)> = (first_kept..=last_kept).map(|i| (i, 0.0)).collect();
             for &(i, r) in &indexed {
                 if (first_kept..=last_kept).contains(&i) {
-                    points[(i - first_kept) as usize].1 = rows.f64(r, &format!("v{m}")).unwrap_or(0.0);
+                    points[(i - first_kept) as usize].1 =
+                        rows.f64(r, &format!("v{m}")).unwrap_or(0.0);
                 }
             }
             Series {

@@ -24,6 +24,28 @@ pub fn mad_sigma(values: &[f64]) -> Option<f64> {
     median(&dev).map(|d| d * 1.4826)
 }
 
+/// A robust standard deviation that is nearly as precise as the plain one on clean data:
+/// drop values more than 3 MAD-sigmas from the median, then take the standard deviation
+/// of the rest (scaled for the trimming). MAD alone is too noisy on short series.
+pub fn trimmed_sigma(values: &[f64]) -> Option<f64> {
+    let m = median(values)?;
+    let s0 = mad_sigma(values)?;
+    if s0 <= 0.0 {
+        return Some(0.0);
+    }
+    let kept: Vec<f64> = values
+        .iter()
+        .map(|v| v - m)
+        .filter(|d| d.abs() <= 3.0 * s0)
+        .collect();
+    if kept.len() < 2 {
+        return Some(s0);
+    }
+    let ss: f64 = kept.iter().map(|d| d * d).sum();
+    // A normal distribution cut at 3 sigma keeps 97.33% of its variance.
+    Some((ss / (kept.len() - 1) as f64 / 0.9733).sqrt())
+}
+
 pub fn mean(values: &[f64]) -> f64 {
     if values.is_empty() {
         return 0.0;
@@ -89,6 +111,20 @@ pub fn linear_fit(ys: &[f64]) -> Option<LinearFit> {
         r_squared,
         p_value,
     })
+}
+
+/// Theil-Sen slope of `ys` against 0, 1, 2, ...: the median of all pairwise slopes, so a
+/// spike barely moves it. Long series (over 400 points) use every k-th pair partner.
+pub fn theil_sen_slope(ys: &[f64]) -> f64 {
+    let n = ys.len();
+    let step = n.div_ceil(400).max(1);
+    let mut slopes = Vec::new();
+    for i in (0..n).step_by(step) {
+        for j in (i + 1..n).step_by(step) {
+            slopes.push((ys[j] - ys[i]) / (j - i) as f64);
+        }
+    }
+    median(&slopes).unwrap_or(0.0)
 }
 
 /// Mann-Kendall trend test: Kendall's S with the tie-corrected variance and a
@@ -168,10 +204,7 @@ pub fn one_way_anova(groups: &[GroupSummary]) -> Option<(f64, f64, f64)> {
         return None;
     }
     let grand = groups.iter().map(|g| g.n * g.mean).sum::<f64>() / total;
-    let ssb: f64 = groups
-        .iter()
-        .map(|g| g.n * (g.mean - grand).powi(2))
-        .sum();
+    let ssb: f64 = groups.iter().map(|g| g.n * (g.mean - grand).powi(2)).sum();
     let ssw: f64 = groups
         .iter()
         .map(|g| (g.n - 1.0).max(0.0) * g.variance.max(0.0))
@@ -211,16 +244,17 @@ pub fn normal_isf(p: f64) -> f64 {
 fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
-    let ans = t * (-z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98
-                                + t * (1.488_515_87
-                                    + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-        .exp();
+    let ans = t
+        * (-z * z - 1.265_512_23
+            + t * (1.000_023_68
+                + t * (0.374_091_96
+                    + t * (0.096_784_18
+                        + t * (-0.186_288_06
+                            + t * (0.278_868_07
+                                + t * (-1.135_203_98
+                                    + t * (1.488_515_87
+                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+            .exp();
     if x >= 0.0 {
         ans
     } else {
@@ -344,8 +378,13 @@ mod tests {
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
         assert_eq!(median(&[]), None);
         // One wild value does not move the robust scale.
+        // Median 3.5; absolute deviations 2.5 1.5 0.5 0.5 1.5 996.5 have median 1.5.
         let s = mad_sigma(&[1.0, 2.0, 3.0, 4.0, 5.0, 1000.0]).unwrap();
-        assert!(close(s, 2.0 * 1.4826, 1e-9), "{s}");
+        assert!(close(s, 1.5 * 1.4826, 1e-9), "{s}");
+        // The trimmed sigma drops 1000 (beyond 3 MAD-sigmas) and uses the other five:
+        // squared deviations from 3.5 sum to 11.25, over 4 degrees of freedom.
+        let t = trimmed_sigma(&[1.0, 2.0, 3.0, 4.0, 5.0, 1000.0]).unwrap();
+        assert!(close(t, (11.25f64 / 4.0 / 0.9733).sqrt(), 1e-9), "{t}");
     }
 
     #[test]
@@ -369,8 +408,17 @@ mod tests {
         let flat = linear_fit(&[5.0; 8]).unwrap();
         assert_eq!((flat.slope, flat.p_value), (0.0, 1.0));
         // Alternating noise has no trend.
-        let zigzag: Vec<f64> = (0..20).map(|i| if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+        let zigzag: Vec<f64> = (0..20)
+            .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
         assert!(linear_fit(&zigzag).unwrap().p_value > 0.5);
+    }
+
+    #[test]
+    fn theil_sen_ignores_a_spike() {
+        let mut ys: Vec<f64> = (0..20).map(|i| 5.0 + 2.0 * i as f64).collect();
+        ys[10] = 500.0;
+        assert!(close(theil_sen_slope(&ys), 2.0, 1e-9));
     }
 
     #[test]

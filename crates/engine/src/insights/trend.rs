@@ -12,6 +12,8 @@ use super::{Insight, InsightKind};
 const MIN_PERIODS: usize = 6;
 /// Smallest change (fitted end vs fitted start) worth telling anyone about.
 const MIN_RELATIVE_CHANGE: f64 = 0.05;
+/// Significance level after correction for the number of series tested.
+const ALPHA: f64 = 0.01;
 
 pub fn find(series: &[Series]) -> Vec<Insight> {
     let tested = series
@@ -33,9 +35,10 @@ fn trend(series: &Series, tested: usize) -> Option<Insight> {
     let n = ys.len();
     let fit = linear_fit(&ys)?;
     let (s, mk_p) = mann_kendall(&ys);
-    // Bonferroni: many series are tested, so a 5% chance each would find noise.
+    // Bonferroni: many series are tested, so a 5% chance each would find noise; and a
+    // 1% family-wise level, since a false trend misleads more than a missed weak one.
     let p = (fit.p_value * tested as f64).min(1.0);
-    if p >= 0.05 || mk_p >= 0.05 || fit.slope == 0.0 || (fit.slope > 0.0) != (s > 0.0) {
+    if p >= ALPHA || mk_p >= ALPHA || fit.slope == 0.0 || (fit.slope > 0.0) != (s > 0.0) {
         return None;
     }
     let (from, to) = (fit.at(0.0), fit.at((n - 1) as f64));
@@ -64,7 +67,13 @@ fn trend(series: &Series, tested: usize) -> Option<Insight> {
             Grain::Year => "year",
         }
     );
-    let change_of = |a: f64, b: f64| if a != 0.0 { num((b - a) / a.abs() * 100.0) } else { json!(null) };
+    let change_of = |a: f64, b: f64| {
+        if a != 0.0 {
+            num((b - a) / a.abs() * 100.0)
+        } else {
+            json!(null)
+        }
+    };
     let last_change = change_of(ys[n - 2], ys[n - 1]);
     let yoy = match grain {
         Grain::Month if n >= 13 => change_of(ys[n - 13], ys[n - 1]),
@@ -128,10 +137,6 @@ pub fn describe(series: &Series) -> String {
     if series.measure.is_row_count {
         format!("{} number of rows", series.grain.adjective())
     } else {
-        format!(
-            "{} total {}",
-            series.grain.adjective(),
-            series.measure.name
-        )
+        format!("{} total {}", series.grain.adjective(), series.measure.name)
     }
 }
