@@ -222,6 +222,19 @@ pub const STOPWORDS: &[&str] = &[
     "amount",
     "level",
     "set",
+    "standard",
+    "recorded",
+    "provided",
+    "file",
+    "csv",
+    "he",
+    "she",
+    "his",
+    "her",
+    "him",
+    "them",
+    "someone",
+    "anyone",
 ];
 
 pub fn is_stopword(w: &str) -> bool {

@@ -251,6 +251,14 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         }
         let top_word =
             shape.top.is_some_and(|(k, _, _)| k == i || k + 1 == i) || shape.time_order == Some(i);
+        // The words that asked for a correlation are explained by it.
+        let correlation_word = plan.correlation.is_some()
+            && (t.stem.starts_with("correl")
+                || t.stem.starts_with("coeffici")
+                || matches!(t.norm.as_str(), "between" | "relationship"));
+        if correlation_word {
+            continue;
+        }
         if HARD.contains(&t.norm.as_str()) && !top_word {
             // Order, sequence and comparison between rows: beyond what the plan expresses.
             st.penalty *= 0.35;

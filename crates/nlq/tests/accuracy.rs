@@ -6,9 +6,9 @@ mod harness;
 
 /// (set, minimum right, maximum wrong) — a few points under what the engine reaches.
 const FLOORS: &[(&str, usize, usize)] = &[
-    ("business-dev", 66, 4),
-    ("wtq-dev", 40, 48),
-    ("dabench-dev", 10, 14),
+    ("business-dev", 67, 3),
+    ("wtq-dev", 54, 33),
+    ("dabench-dev", 15, 20),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

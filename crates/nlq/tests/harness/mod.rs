@@ -2,6 +2,8 @@
 //! `nlq::answer`, executes the SQL and writes predictions in score.py's format.
 #![allow(dead_code)]
 
+pub mod engine_io;
+
 use datafusion::arrow::array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray,
     TimestampSecondArray,
@@ -386,6 +388,12 @@ pub struct RunSummary {
 /// Run one eval set; writes predictions to `out` and returns timing.
 pub async fn run_set(dir: &Path, out: &Path) -> Result<RunSummary, String> {
     let qs = std::fs::read_to_string(dir.join("questions.jsonl")).map_err(|e| e.to_string())?;
+    // The real ingest path by default; NLQ_EVAL_LOADER=csv uses the simple loader below.
+    let use_engine = std::env::var("NLQ_EVAL_LOADER").map_or(true, |v| v != "csv");
+    let sandbox = engine_io::sandbox();
+    let work = std::env::temp_dir().join(format!("nlq-eval-parquet-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let mut engine_tables: HashMap<String, engine_io::EngineTable> = HashMap::new();
     let mut tables: HashMap<String, Table> = HashMap::new();
     let mut lines = Vec::new();
     let mut latencies = Vec::new();
@@ -394,24 +402,36 @@ pub async fn run_set(dir: &Path, out: &Path) -> Result<RunSummary, String> {
         let q: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
         let id = q["id"].clone();
         let tname = q["table"].as_str().unwrap_or_default().to_string();
-        if !tables.contains_key(&tname) {
-            let t = load_csv(&dir.join("tables").join(&tname))?;
-            tables.insert(tname.clone(), t);
+        let src = dir.join("tables").join(&tname);
+        if use_engine && !engine_tables.contains_key(&tname) {
+            let t = engine_io::load(&src, &work, &sandbox).await?;
+            engine_tables.insert(tname.clone(), t);
         }
-        let table = &tables[&tname];
+        if !use_engine && !tables.contains_key(&tname) {
+            tables.insert(tname.clone(), load_csv(&src)?);
+        }
+        let schema = if use_engine {
+            &engine_tables[&tname].schema
+        } else {
+            &tables[&tname].schema
+        };
         let today = q["today"]
             .as_str()
             .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
             .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
         let question = q["question"].as_str().unwrap_or_default();
         let t0 = Instant::now();
-        let ans = nlq::answer(question, &table.schema, &Context { today });
+        let ans = nlq::answer(question, schema, &Context { today });
         latencies.push(t0.elapsed().as_micros());
         let pred = match ans {
             Answer::Clarify { message, .. } => {
                 serde_json::json!({"id": id, "abstained": true, "message": message})
             }
-            Answer::Sql { sql, .. } => match execute(table, &sql).await {
+            Answer::Sql { sql, .. } => match if use_engine {
+                engine_io::execute(&sandbox, &engine_tables[&tname], &sql).await
+            } else {
+                execute(&tables[&tname], &sql).await
+            } {
                 Ok((cols, rows)) => {
                     serde_json::json!({"id": id, "columns": cols, "rows": rows, "sql": sql})
                 }
@@ -427,6 +447,7 @@ pub async fn run_set(dir: &Path, out: &Path) -> Result<RunSummary, String> {
         lines.push(pred.to_string());
     }
     std::fs::write(out, lines.join("\n") + "\n").map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_dir_all(&work);
     Ok(RunSummary {
         preds_path: out.to_path_buf(),
         latencies_us: latencies,
