@@ -200,16 +200,6 @@ async fn the_sandbox_refuses_and_keeps_serving() {
         body["error"]["message"].as_str().unwrap().contains("tip"),
         "suggests the real column: {body}"
     );
-    // 244^3 rows: stopped by the timeout or the memory pool, answered as a 4xx.
-    let explode =
-        "SELECT COUNT(DISTINCT a.total_bill * b.tip * c.total_bill) FROM data a, data b, data c";
-    let body = json!({"data_source_id": id, "sql": explode});
-    let (status, body) = app
-        .post_authed("/api/v1/queries/execute", &token, &body)
-        .await;
-    assert!((400..500).contains(&status), "{status} {body}");
-    let health = app.get("/api/v1/health").await;
-    assert_eq!(health.status(), 200, "still serving");
     // Billions of intermediate rows are refused before they start.
     let huge = "SELECT COUNT(*) FROM data a, data b, data c, data d";
     let (status, body) = app
