@@ -280,12 +280,17 @@ async fn insights_are_found_explained_and_reproducible() {
         )
         .await;
     assert_eq!(status, 200, "{sql}: {body}");
-    // Same data, same report; another user gets a 404.
-    assert_eq!(
-        app.get_ok(&format!("/api/v1/data-sources/{id}/insights"), &token)
-            .await,
-        report
-    );
+    // Same data, same report: a second upload of the file (another snapshot, nothing
+    // cached for it) gives identical findings. Another user gets a 404.
+    let twin = app
+        .upload_ok(&token, "penguins.csv", shared_table("penguins.csv"))
+        .await;
+    let twin_id = twin["id"].as_str().unwrap();
+    assert_ne!(twin_id, id);
+    let twin_report = app
+        .get_ok(&format!("/api/v1/data-sources/{twin_id}/insights"), &token)
+        .await;
+    assert_eq!(twin_report, report);
     let other = app
         .authed(
             Method::GET,

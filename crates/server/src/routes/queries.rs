@@ -292,6 +292,20 @@ async fn delete_query(
     Ok(StatusCode::NO_CONTENT)
 }
 
+async fn set_saved(
+    state: &AppState,
+    user: &CurrentUser,
+    id: QueryId,
+    saved: bool,
+) -> ApiResult<QueryView> {
+    let query = state
+        .store
+        .set_query_saved(user.id(), id, saved)
+        .await
+        .map_err(not_found("query"))?;
+    query_view(state, user, query).await
+}
+
 /// Marks a query as saved.
 #[utoipa::path(post, path = "/api/v1/queries/{id}/save", tag = "queries", params(("id" = String, Path)),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = QueryView), (status = 404)))]
@@ -300,12 +314,7 @@ async fn save_query(
     user: CurrentUser,
     Path(id): Path<QueryId>,
 ) -> ApiResult<Json<QueryView>> {
-    let query = state
-        .store
-        .set_query_saved(user.id(), id, true)
-        .await
-        .map_err(not_found("query"))?;
-    Ok(Json(query_view(&state, &user, query).await?))
+    Ok(Json(set_saved(&state, &user, id, true).await?))
 }
 
 /// Removes a query from the saved list (it stays in the history).
@@ -316,12 +325,7 @@ async fn unsave_query(
     user: CurrentUser,
     Path(id): Path<QueryId>,
 ) -> ApiResult<Json<QueryView>> {
-    let query = state
-        .store
-        .set_query_saved(user.id(), id, false)
-        .await
-        .map_err(not_found("query"))?;
-    Ok(Json(query_view(&state, &user, query).await?))
+    Ok(Json(set_saved(&state, &user, id, false).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
