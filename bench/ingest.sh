@@ -11,7 +11,8 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/insightiq/target}
 DATA=$ROOT/bench/data
 mkdir -p "$DATA"
 
-cargo build --release -p engine --example engine_bench
+# One build command for every release binary, so features resolve alike and nothing is built twice.
+cargo build --release --workspace --bins --examples
 BIN=$CARGO_TARGET_DIR/release/examples/engine_bench
 
 if [ ! -x bench/.venv/bin/python ]; then

@@ -2,7 +2,7 @@
 //! run again in full, so a result cut at the row cap still exports whole.
 
 use crate::error::{ApiError, ApiResult};
-use crate::querying::{not_found, scope_for};
+use crate::querying::scope_for;
 use crate::state::AppState;
 use domain::{DataSourceId, UserId};
 use engine::export::ExportFormat;
@@ -39,12 +39,7 @@ pub async fn export(
                 "the data source of this query was deleted",
             )
         })?;
-    let source = state
-        .store
-        .get_data_source(user, source_id)
-        .await
-        .map_err(not_found("data source"))?;
-    let scope = scope_for(state, user, &source).await?;
+    let scope = scope_for(state, user, source_id).await?;
     let batches = state
         .sandbox
         .execute_batches(&scope.tables, Some(&scope.default_table), &sql, None)

@@ -201,7 +201,7 @@ pub async fn ask_and_record(
             interpretation,
             confidence,
         } => {
-            let run = run_sql(state, user, &source, &sql).await?;
+            let run = run_sql(state, user, source.id, &sql).await?;
             let summary = interpretation.summary.clone();
             let details = json!({
                 "status": "answered",

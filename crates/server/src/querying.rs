@@ -3,14 +3,14 @@
 
 use crate::cache::{result_key, RESULT_TTL};
 use crate::error::{ApiError, ApiResult};
-use crate::sources::{all_sources, table_names};
+use crate::sources::table_names;
 use crate::state::AppState;
 use domain::{DataSourceId, QueryType, UserId};
 use engine::query::{QueryResult, TableRef};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Instant;
-use store::{DataSource, NewQuery, Query};
+use store::{NewQuery, Query};
 
 /// A finished query: its result and how it was obtained.
 pub struct SqlRun {
@@ -30,9 +30,12 @@ pub struct QueryScope {
 pub async fn scope_for(
     state: &AppState,
     user: UserId,
-    source: &DataSource,
+    source_id: DataSourceId,
 ) -> ApiResult<QueryScope> {
-    let sources = all_sources(state, user).await?;
+    let sources = state.store.list_source_tables(user).await?;
+    if !sources.iter().any(|s| s.id == source_id) {
+        return Err(ApiError::NotFound("data source"));
+    }
     let names = table_names(&sources);
     let mut tables = Vec::with_capacity(sources.len());
     let mut versions = Vec::with_capacity(sources.len());
@@ -42,7 +45,7 @@ pub async fn scope_for(
             continue;
         };
         let Some(key) = &s.file_path else { continue };
-        if id == source.id {
+        if id == source_id {
             default_table = Some(name.clone());
         }
         versions.push((format!("{name}:{id}"), s.version));
@@ -70,17 +73,18 @@ pub async fn snapshot_path(state: &AppState, key: &str) -> ApiResult<std::path::
     Ok(state.storage.local_copy(key, &cache).await?)
 }
 
-/// Executes `sql` against `source` (and the user's other sources), using the
-/// result cache keyed by the SQL and every visible table's snapshot version.
+/// Executes `sql` against the user's source `source_id` (and the user's other
+/// sources), using the result cache keyed by the SQL and every visible table's
+/// snapshot version. Another user's source is a 404.
 pub async fn run_sql(
     state: &AppState,
     user: UserId,
-    source: &DataSource,
+    source_id: DataSourceId,
     sql: &str,
 ) -> ApiResult<SqlRun> {
     let started = Instant::now();
-    let scope = scope_for(state, user, source).await?;
-    let key = result_key(&source.id.to_string(), sql, &scope.versions);
+    let scope = scope_for(state, user, source_id).await?;
+    let key = result_key(&source_id.to_string(), sql, &scope.versions);
     if let Some(bytes) = state.cache.get(&key).await {
         if let Ok(result) = serde_json::from_slice::<QueryResult>(&bytes) {
             return Ok(SqlRun {
@@ -115,17 +119,14 @@ pub async fn execute_and_record(
     data_source_id: DataSourceId,
     sql: &str,
 ) -> ApiResult<(Query, bool)> {
-    let source = state
-        .store
-        .get_data_source(user, data_source_id)
-        .await
-        .map_err(not_found("data source"))?;
-    let run = run_sql(state, user, &source, sql).await?;
+    // The source is looked up with the user's other tables (one light listing),
+    // which keeps a cached answer down to two store round trips.
+    let run = run_sql(state, user, data_source_id, sql).await?;
     let query = state
         .store
         .create_query(NewQuery {
             user_id: user,
-            data_source_id: Some(source.id),
+            data_source_id: Some(data_source_id),
             query_text: sql.to_string(),
             query_type: QueryType::Sql,
             interpreted_query: Some(sql.to_string()),

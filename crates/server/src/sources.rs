@@ -9,7 +9,7 @@ use domain::{DataSourceId, DataSourceName, SourceStatus, SourceType, UserId};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::path::Path;
-use store::{DataSource, NewDataSource, Page};
+use store::{DataSource, NewDataSource, Page, SourceTable};
 use tokio::io::AsyncWriteExt;
 
 /// An upload received into a temporary file. The file is removed on drop
@@ -300,8 +300,8 @@ pub async fn all_sources(state: &AppState, user: UserId) -> ApiResult<Vec<DataSo
 
 /// SQL table names for a user's sources: the name made SQL-safe, unique per
 /// user (oldest source keeps the plain name).
-pub fn table_names(sources: &[DataSource]) -> Vec<(DataSourceId, String)> {
-    let mut ordered: Vec<&DataSource> = sources.iter().collect();
+pub fn table_names(sources: &[SourceTable]) -> Vec<(DataSourceId, String)> {
+    let mut ordered: Vec<&SourceTable> = sources.iter().collect();
     ordered.sort_by_key(|s| (s.created_at, s.id));
     let mut taken: HashSet<String> = HashSet::from(["data".to_string()]);
     ordered

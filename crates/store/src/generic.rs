@@ -147,6 +147,19 @@ macro_rules! impl_metadata_store {
                 Ok($crate::Paged { items, total, page: page.page, page_size: page.page_size })
             }
 
+            async fn list_source_tables(
+                &self,
+                user: domain::UserId,
+            ) -> $crate::Result<Vec<$crate::SourceTable>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, name, file_path, version, created_at FROM data_sources
+                     WHERE user_id = $1 ORDER BY created_at, id",
+                )
+                .bind(user.0)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
             async fn update_data_source(
                 &self,
                 user: domain::UserId,

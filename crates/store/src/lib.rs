@@ -39,6 +39,8 @@ pub trait MetadataStore: Send + Sync + 'static {
     async fn create_data_source(&self, source: NewDataSource) -> Result<DataSource>;
     async fn get_data_source(&self, user: UserId, id: DataSourceId) -> Result<DataSource>;
     async fn list_data_sources(&self, user: UserId, page: Page) -> Result<Paged<DataSource>>;
+    /// Every source of `user` as a queryable table, oldest first.
+    async fn list_source_tables(&self, user: UserId) -> Result<Vec<SourceTable>>;
     async fn update_data_source(
         &self,
         user: UserId,

@@ -89,6 +89,20 @@ pub struct DataSource {
     pub last_synced_at: Option<DateTime<Utc>>,
 }
 
+/// What a query needs to know of each of a user's sources: the table it is
+/// registered as, its snapshot and the snapshot's version (no profiles or column
+/// metadata, so listing them stays cheap on every query).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SourceTable {
+    #[sqlx(try_from = "Uuid")]
+    pub id: DataSourceId,
+    pub name: String,
+    /// Storage key of the Parquet snapshot.
+    pub file_path: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewDataSource {
     pub id: DataSourceId,

@@ -218,6 +218,23 @@ async fn data_sources_are_scoped_and_paged(store: DynStore) {
     );
     assert_eq!(updated.status_message.as_deref(), Some("sync failed"));
 
+    // The light listing queries use: only the owner's sources, oldest first, with
+    // the current name and snapshot version.
+    let tables = store.list_source_tables(ann.id).await.unwrap();
+    let mut listed: Vec<_> = tables.iter().map(|t| t.id).collect();
+    listed.sort();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(listed, expected);
+    assert!(tables
+        .windows(2)
+        .all(|w| w[0].created_at <= w[1].created_at));
+    let renamed = tables.iter().find(|t| t.id == ids[0]).unwrap();
+    assert_eq!((renamed.name.as_str(), renamed.version), ("renamed", 2));
+    let bobs_tables = store.list_source_tables(bob.id).await.unwrap();
+    assert_eq!(bobs_tables.len(), 1);
+    assert_eq!(bobs_tables[0].id, bobs.id);
+
     store.delete_data_source(ann.id, ids[0]).await.unwrap();
     assert!(matches!(
         store.get_data_source(ann.id, ids[0]).await,

@@ -11,9 +11,13 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::parquet::arrow::arrow_writer::{
+    compute_leaves, ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory,
+};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, ZstdLevel};
 use datafusion::parquet::file::properties::WriterProperties;
+use datafusion::parquet::file::writer::SerializedFileWriter;
 
 use crate::error::{Error, Result};
 use crate::ingest::infer::ColumnPlan;
@@ -156,14 +160,9 @@ impl ParquetSink {
     pub fn create(target: &Path, schema: SchemaRef, plans: Vec<ColumnPlan>) -> Result<Self> {
         let tmp = tmp_path(target, "parquet-tmp");
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(
-                ZstdLevel::try_new(1).map_err(Error::internal)?,
-            ))
-            .set_max_row_group_row_count(Some(1024 * 1024))
-            .build();
         let mut arrow_writer =
-            ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(Error::internal)?;
+            ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()?))
+                .map_err(Error::internal)?;
         let (tx, rx) = std::sync::mpsc::sync_channel::<RecordBatch>(2);
         let handle = std::thread::Builder::new()
             .name("insightiq-parquet".into())
@@ -285,6 +284,200 @@ impl Drop for ParquetSink {
         if !self.finished {
             let _ = std::fs::remove_file(&self.tmp);
         }
+    }
+}
+
+/// Writer properties of every snapshot: zstd level 1, a row group per million rows.
+fn writer_properties() -> Result<WriterProperties> {
+    Ok(WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(1).map_err(Error::internal)?,
+        ))
+        .set_max_row_group_row_count(Some(1024 * 1024))
+        .build())
+}
+
+/// A Parquet file assembled from row groups that other threads encoded, appended
+/// in file order; written beside the target and renamed into place by `finish`.
+/// Dropping it unfinished removes the partial file.
+pub struct RowGroupFile {
+    writer: Option<SerializedFileWriter<File>>,
+    factory: Arc<ArrowRowGroupWriterFactory>,
+    schema: SchemaRef,
+    tmp: PathBuf,
+    target: PathBuf,
+    rows: u64,
+    null_counts: Vec<u64>,
+}
+
+/// One row group's encoded column chunks.
+pub struct EncodedRowGroup {
+    chunks: Vec<ArrowColumnChunk>,
+    rows: u64,
+    null_counts: Vec<u64>,
+}
+
+impl RowGroupFile {
+    pub fn create(target: &Path, schema: SchemaRef) -> Result<Self> {
+        let tmp = tmp_path(target, "parquet-tmp");
+        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let opened = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()?))
+            .and_then(ArrowWriter::into_serialized_writer);
+        let (writer, factory) = match opened {
+            Ok(parts) => parts,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::internal(e));
+            }
+        };
+        Ok(RowGroupFile {
+            writer: Some(writer),
+            factory: Arc::new(factory),
+            null_counts: vec![0; schema.fields().len()],
+            schema,
+            tmp,
+            target: target.to_path_buf(),
+            rows: 0,
+        })
+    }
+
+    /// What worker threads encode row groups with (shareable across threads).
+    pub fn encoder(&self, plans: &[ColumnPlan]) -> RowGroupEncoder {
+        RowGroupEncoder {
+            factory: self.factory.clone(),
+            schema: self.schema.clone(),
+            plans: plans.to_vec(),
+        }
+    }
+
+    /// Append the next row group of the file (empty groups are skipped).
+    pub fn append(&mut self, group: EncodedRowGroup) -> Result<()> {
+        if group.rows == 0 {
+            return Ok(());
+        }
+        let writer = self
+            .writer
+            .as_mut()
+            .ok_or_else(|| Error::internal("writer closed"))?;
+        let mut row_group = writer.next_row_group().map_err(Error::internal)?;
+        for chunk in group.chunks {
+            chunk
+                .append_to_row_group(&mut row_group)
+                .map_err(Error::internal)?;
+        }
+        row_group.close().map_err(Error::internal)?;
+        self.rows += group.rows;
+        for (total, n) in self.null_counts.iter_mut().zip(group.null_counts) {
+            *total += n;
+        }
+        Ok(())
+    }
+
+    /// Close the file, move it into place, and return (rows, null counts per column).
+    pub fn finish(mut self) -> Result<(u64, Vec<u64>)> {
+        let writer = self
+            .writer
+            .take()
+            .ok_or_else(|| Error::internal("writer closed"))?;
+        writer.close().map_err(Error::internal)?;
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+        Ok((self.rows, std::mem::take(&mut self.null_counts)))
+    }
+}
+
+impl Drop for RowGroupFile {
+    fn drop(&mut self) {
+        // Not finished: remove the partial file.
+        if self.writer.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Starts row groups of one file; shared by the worker threads.
+pub struct RowGroupEncoder {
+    factory: Arc<ArrowRowGroupWriterFactory>,
+    schema: SchemaRef,
+    plans: Vec<ColumnPlan>,
+}
+
+impl RowGroupEncoder {
+    /// A builder for the file's row group number `index`.
+    pub fn row_group(&self, index: usize) -> Result<RowGroupBuilder> {
+        Ok(RowGroupBuilder {
+            writers: self
+                .factory
+                .create_column_writers(index)
+                .map_err(Error::internal)?,
+            builders: self
+                .plans
+                .iter()
+                .map(|p| ColumnBuilder::new(p, BATCH_ROWS))
+                .collect(),
+            schema: self.schema.clone(),
+            pending: 0,
+            rows: 0,
+            null_counts: vec![0; self.plans.len()],
+        })
+    }
+}
+
+/// Converts text rows and encodes them, a batch at a time, into one row group.
+pub struct RowGroupBuilder {
+    writers: Vec<ArrowColumnWriter>,
+    builders: Vec<ColumnBuilder>,
+    schema: SchemaRef,
+    pending: usize,
+    rows: u64,
+    null_counts: Vec<u64>,
+}
+
+impl RowGroupBuilder {
+    /// Append a row of text values (missing trailing values are null).
+    pub fn push_row(&mut self, row: &[&str]) -> Result<()> {
+        for (b, v) in self.builders.iter_mut().zip(row) {
+            b.append(v);
+        }
+        for b in self.builders.iter_mut().skip(row.len()) {
+            b.append_null();
+        }
+        self.pending += 1;
+        if self.pending >= BATCH_ROWS {
+            self.encode_pending()?;
+        }
+        Ok(())
+    }
+
+    fn encode_pending(&mut self) -> Result<()> {
+        if self.pending == 0 {
+            return Ok(());
+        }
+        let fields = self.schema.fields();
+        for (i, (builder, writer)) in self.builders.iter_mut().zip(&mut self.writers).enumerate() {
+            let array = builder.finish();
+            self.null_counts[i] += array.null_count() as u64;
+            for leaf in compute_leaves(&fields[i], &array).map_err(Error::internal)? {
+                writer.write(&leaf).map_err(Error::internal)?;
+            }
+        }
+        self.rows += self.pending as u64;
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Encode what is left and close the column chunks.
+    pub fn finish(mut self) -> Result<EncodedRowGroup> {
+        self.encode_pending()?;
+        let chunks = self
+            .writers
+            .into_iter()
+            .map(|w| w.close().map_err(Error::internal))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(EncodedRowGroup {
+            chunks,
+            rows: self.rows,
+            null_counts: self.null_counts,
+        })
     }
 }
 

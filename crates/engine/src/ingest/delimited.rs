@@ -2,11 +2,12 @@
 //! and a streaming row reader that reports ragged rows, huge fields and open quotes.
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Take, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::ingest::infer::{fits, ColumnInference};
+use crate::ingest::parallel::{Span, SpanEnd, SplitRows};
 use crate::ingest::sniff::{self, TextEncoding};
 use crate::ingest::{build, IngestOptions, Rows, TableText};
 
@@ -19,6 +20,8 @@ pub(crate) struct Delimited {
     has_header: bool,
     columns: usize,
     max_field: usize,
+    /// Bytes per span when reading in parallel (`None`: chosen from the file size).
+    span_bytes: Option<u64>,
     declared_utf8: bool,
     encoding: TextEncoding,
     /// A transcoded UTF-8 copy we made and must delete.
@@ -73,6 +76,7 @@ pub(crate) fn open(
             has_header: true,
             columns: 0,
             max_field: opts.max_field_bytes,
+            span_bytes: opts.span_bytes,
             declared_utf8,
             encoding,
             temp: None,
@@ -120,7 +124,8 @@ struct Utf8Retry {
 
 impl Rows for Utf8Retry {
     fn scan(&mut self, f: &mut dyn FnMut(&[&str]) -> Result<()>) -> Result<()> {
-        self.inner.scan(f)
+        let whole = self.inner.whole();
+        self.inner.scan_span(&whole, f).map(|_| ())
     }
 
     fn fallback(&mut self) -> Result<bool> {
@@ -139,6 +144,10 @@ impl Rows for Utf8Retry {
         d.columns = self.inner.columns;
         self.inner = d;
         Ok(true)
+    }
+
+    fn split(&self) -> Option<&dyn SplitRows> {
+        Some(&self.inner)
     }
 }
 
@@ -181,6 +190,7 @@ fn transcoded(
         has_header: true,
         columns: 0,
         max_field: opts.max_field_bytes,
+        span_bytes: opts.span_bytes,
         declared_utf8: true,
         encoding,
         temp: Some(tmp.clone()),
@@ -214,16 +224,22 @@ fn transcoded(
 }
 
 impl Delimited {
-    fn reader(&self) -> Result<csv::Reader<BufReader<File>>> {
+    fn reader(&self) -> Result<csv::Reader<Take<File>>> {
+        self.reader_at(self.offset, None)
+    }
+
+    /// A CSV reader over the bytes `start..end` of the file (`None`: to its end).
+    fn reader_at(&self, start: u64, end: Option<u64>) -> Result<csv::Reader<Take<File>>> {
         let mut f = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
-        f.seek(SeekFrom::Start(self.offset))
+        f.seek(SeekFrom::Start(start))
             .map_err(|e| Error::io(&self.path, e))?;
+        let len = end.map_or(u64::MAX, |end| end.saturating_sub(start));
         Ok(csv::ReaderBuilder::new()
             .delimiter(self.delimiter)
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(BufReader::with_capacity(1 << 20, f)))
+            .from_reader(f.take(len)))
     }
 
     /// Decide delimiter, header and column count from the first rows.
@@ -292,12 +308,12 @@ impl Delimited {
         }
     }
 
-    /// Is the record starting at `byte` (relative to the reader) an unclosed quoted field?
+    /// Is the record starting at absolute offset `byte` an unclosed quoted field?
     fn quote_open_from(&self, byte: u64) -> bool {
         let Ok(mut f) = File::open(&self.path) else {
             return false;
         };
-        if f.seek(SeekFrom::Start(self.offset + byte)).is_err() {
+        if f.seek(SeekFrom::Start(byte)).is_err() {
             return false;
         }
         let mut quotes = 0u64;
@@ -313,119 +329,232 @@ impl Delimited {
         quotes % 2 == 1
     }
 
-    /// Read and validate every data record on this thread, handing records to `f`.
-    fn read_records(&self, f: &mut dyn FnMut(&csv::StringRecord) -> Result<bool>) -> Result<()> {
-        let mut rdr = self.reader()?;
+    /// The file line of `local_line` in a reader that started at absolute offset `start`.
+    fn file_line(&self, start: u64, local_line: u64) -> u64 {
+        if start <= self.offset {
+            return local_line;
+        }
+        let Ok(f) = File::open(&self.path) else {
+            return local_line;
+        };
+        let mut before = BufReader::with_capacity(1 << 20, f);
+        let mut newlines = 0u64;
+        let mut left = start;
+        while left > 0 {
+            let Ok(buf) = before.fill_buf() else { break };
+            if buf.is_empty() {
+                break;
+            }
+            let n = buf.len().min(left as usize);
+            newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+            before.consume(n);
+            left -= n as u64;
+        }
+        newlines + local_line
+    }
+
+    /// Read and validate every data record of `span`, handing records to `f`.
+    fn read_span(
+        &self,
+        span: &Span,
+        f: &mut dyn FnMut(&csv::StringRecord) -> Result<()>,
+    ) -> Result<SpanEnd> {
+        let mut rdr = self.reader_at(span.start, span.end)?;
         let mut rec = csv::StringRecord::new();
-        let mut first = true;
-        let mut last: Option<csv::Position> = None;
+        let mut skip_header = span.start <= self.offset && self.has_header;
+        let mut last_data: Option<csv::Position> = None;
+        let mut last_any = 0u64;
+        let line = |pos: &csv::Position| self.file_line(span.start, pos.line());
         loop {
             match rdr.read_record(&mut rec) {
                 Ok(true) => {}
                 Ok(false) => break,
-                Err(e) => return Err(self.csv_error(e)),
+                Err(e) => {
+                    return Err(shift_line(self.csv_error(e), |l| {
+                        self.file_line(span.start, l)
+                    }))
+                }
             }
-            if first && self.has_header {
-                first = false;
+            let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
+            last_any = pos.byte();
+            if skip_header {
+                skip_header = false;
                 continue;
             }
-            first = false;
-            let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
-            let multiline = rec.iter().any(|v| v.contains('\n') || v.contains('\r'));
-            if let Some(big) = rec.iter().find(|v| v.len() > self.max_field) {
-                if multiline && self.quote_open_from(pos.byte()) {
-                    return Err(Error::UnterminatedQuote { line: pos.line() });
-                }
-                return Err(Error::FieldTooLarge {
-                    line: pos.line(),
-                    size_bytes: big.len(),
-                    limit_bytes: self.max_field,
-                });
-            }
-            if rec.len() != self.columns {
-                let extra_empty = rec.len() > self.columns
-                    && rec.iter().skip(self.columns).all(|v| v.trim().is_empty());
-                if rec.iter().all(|v| v.trim().is_empty()) {
+            let blank = |v: &str| v.trim().is_empty();
+            let big = rec.iter().find(|v| v.len() > self.max_field).map(str::len);
+            let mut ragged = false;
+            if big.is_none() && rec.len() != self.columns {
+                if rec.iter().all(blank) {
                     continue;
                 }
-                if !extra_empty {
-                    if multiline && self.quote_open_from(pos.byte()) {
-                        return Err(Error::UnterminatedQuote { line: pos.line() });
+                // Trailing empty values (a trailing delimiter) are tolerated.
+                ragged = rec.len() < self.columns || !rec.iter().skip(self.columns).all(blank);
+            }
+            if big.is_some() || ragged {
+                let at = span.start + pos.byte();
+                // A record cut short by a span end inside a quoted value is no error
+                // of the file: the span must be read again as part of the whole.
+                if let Some(end) = span.end {
+                    if self.ends_inside_quotes(at, end)? {
+                        return Ok(SpanEnd { open_quote: true });
                     }
-                    return Err(Error::RaggedRows {
-                        line: pos.line(),
+                }
+                let multiline = rec.iter().any(|v| v.contains('\n') || v.contains('\r'));
+                if multiline && self.quote_open_from(at) {
+                    return Err(Error::UnterminatedQuote { line: line(&pos) });
+                }
+                return Err(match big {
+                    Some(size_bytes) => Error::FieldTooLarge {
+                        line: line(&pos),
+                        size_bytes,
+                        limit_bytes: self.max_field,
+                    },
+                    None => Error::RaggedRows {
+                        line: line(&pos),
                         expected: self.columns,
                         found: rec.len(),
-                    });
+                    },
+                });
+            }
+            last_data = Some(pos);
+            f(&rec)?;
+        }
+        match span.end {
+            // A quote opened in the last record and never closed swallows the rest of the file.
+            None => {
+                if let Some(pos) = last_data {
+                    if self.quote_open_from(span.start + pos.byte()) {
+                        return Err(Error::UnterminatedQuote { line: line(&pos) });
+                    }
                 }
+                Ok(SpanEnd { open_quote: false })
             }
-            last = Some(pos);
-            if !f(&rec)? {
-                return Ok(());
-            }
+            // A cut inside a quoted value: the next span did not start at a record.
+            Some(end) => Ok(SpanEnd {
+                open_quote: self.ends_inside_quotes(span.start + last_any, end)?,
+            }),
         }
-        // A quote opened in the last record and never closed swallows the rest of the file.
-        if let Some(pos) = last {
-            if self.quote_open_from(pos.byte()) {
-                return Err(Error::UnterminatedQuote { line: pos.line() });
-            }
-        }
-        Ok(())
     }
 
-    /// Parse CSV on a reader thread and process rows on this one, so the two halves of
-    /// the work use both cores. Chunks of records are recycled, so memory stays bounded.
-    fn scan(&mut self, f: &mut dyn FnMut(&[&str]) -> Result<()>) -> Result<()> {
-        type Chunk = (Vec<csv::StringRecord>, usize);
-        const CHUNK: usize = 4096;
-        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Chunk>>(4);
-        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<csv::StringRecord>>();
-        let this: &Delimited = self;
-        std::thread::scope(|scope| {
-            // Owned here so an early return drops it and unblocks the reader before the join.
-            let full_rx = full_rx;
-            scope.spawn(move || {
-                let mut chunk: Vec<csv::StringRecord> = Vec::new();
-                let mut used = 0usize;
-                let result = this.read_records(&mut |rec| {
-                    if used == chunk.len() {
-                        chunk.push(csv::StringRecord::new());
-                    }
-                    chunk[used].clone_from(rec);
-                    used += 1;
-                    if used == CHUNK {
-                        let next = empty_rx.try_recv().unwrap_or_default();
-                        let full = std::mem::replace(&mut chunk, next);
-                        if full_tx.send(Ok((full, used))).is_err() {
-                            return Ok(false); // the consumer stopped
-                        }
-                        used = 0;
-                    }
-                    Ok(true)
-                });
-                let _ = match result {
-                    Ok(()) => full_tx.send(Ok((chunk, used))),
-                    Err(e) => full_tx.send(Err(e)),
-                };
-            });
-            let mut row: Vec<&str> = Vec::new();
-            for msg in full_rx.iter() {
-                let (chunk, used) = msg?;
-                {
-                    let mut row_buf: Vec<&str> =
-                        std::mem::take(&mut row).into_iter().map(|_| "").collect();
-                    for rec in &chunk[..used] {
-                        row_buf.clear();
-                        row_buf.extend(rec.iter().take(this.columns));
-                        f(&row_buf)?;
-                    }
-                    row_buf.clear();
-                    row = row_buf.into_iter().map(|_| "").collect();
+    /// Does the text from the record starting at `from` up to `to` end inside a
+    /// quoted value? Mirrors the CSV parser's states exactly (RFC 4180 quoting,
+    /// a quote elsewhere in a field is a literal character).
+    fn ends_inside_quotes(&self, from: u64, to: u64) -> Result<bool> {
+        #[derive(Clone, Copy, PartialEq)]
+        enum State {
+            FieldStart,
+            Unquoted,
+            Quoted,
+            QuoteInQuoted,
+        }
+        let mut f = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        f.seek(SeekFrom::Start(from))
+            .map_err(|e| Error::io(&self.path, e))?;
+        let mut bytes = Vec::new();
+        f.take(to.saturating_sub(from))
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(&self.path, e))?;
+        let mut state = State::FieldStart;
+        for &b in &bytes {
+            let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
+            state = match state {
+                State::FieldStart if b == b'"' => State::Quoted,
+                State::FieldStart | State::Unquoted | State::QuoteInQuoted if ends_field => {
+                    State::FieldStart
                 }
-                let _ = empty_tx.send(chunk);
+                State::FieldStart | State::Unquoted => State::Unquoted,
+                State::Quoted if b == b'"' => State::QuoteInQuoted,
+                State::Quoted => State::Quoted,
+                State::QuoteInQuoted if b == b'"' => State::Quoted,
+                State::QuoteInQuoted => State::Unquoted,
+            };
+        }
+        Ok(state == State::Quoted)
+    }
+}
+
+impl SplitRows for Delimited {
+    fn whole(&self) -> Span {
+        Span {
+            start: self.offset,
+            end: None,
+        }
+    }
+
+    /// Cut at line ends into about `parts` spans of [`MIN_SPAN_BYTES`] to
+    /// [`MAX_SPAN_BYTES`] (each span becomes one Parquet row group).
+    fn spans(&self, parts: usize) -> Result<Vec<Span>> {
+        let len = std::fs::metadata(&self.path)
+            .map_err(|e| Error::io(&self.path, e))?
+            .len();
+        let body = len.saturating_sub(self.offset);
+        let size = self
+            .span_bytes
+            .unwrap_or_else(|| (body / parts.max(1) as u64).clamp(MIN_SPAN_BYTES, MAX_SPAN_BYTES));
+        let mut f = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let mut spans = Vec::new();
+        let mut start = self.offset;
+        let mut buf = vec![0u8; 64 * 1024];
+        while start + size < len {
+            // The first line end at or after the nominal cut.
+            let mut at = start + size;
+            let cut = loop {
+                f.seek(SeekFrom::Start(at))
+                    .map_err(|e| Error::io(&self.path, e))?;
+                let n = f.read(&mut buf).map_err(|e| Error::io(&self.path, e))?;
+                if n == 0 {
+                    break None;
+                }
+                if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+                    break Some(at + i as u64 + 1);
+                }
+                at += n as u64;
+            };
+            match cut {
+                Some(cut) if cut < len => {
+                    spans.push(Span {
+                        start,
+                        end: Some(cut),
+                    });
+                    start = cut;
+                }
+                _ => break,
             }
-            Ok(())
+        }
+        spans.push(Span { start, end: None });
+        Ok(spans)
+    }
+
+    fn scan_span(&self, span: &Span, f: &mut dyn FnMut(&[&str]) -> Result<()>) -> Result<SpanEnd> {
+        let mut row: Vec<&str> = Vec::with_capacity(self.columns);
+        let columns = self.columns;
+        self.read_span(span, &mut |rec| {
+            // Reuse one vector's allocation for every row (it cannot outlive `rec`).
+            let mut values: Vec<&str> = std::mem::take(&mut row).into_iter().map(|_| "").collect();
+            values.clear();
+            values.extend(rec.iter().take(columns));
+            let result = f(&values);
+            values.clear();
+            row = values.into_iter().map(|_| "").collect();
+            result
         })
+    }
+}
+
+/// Spans shorter than this are not worth a thread of their own.
+const MIN_SPAN_BYTES: u64 = 8 << 20;
+/// Longer spans would make row groups too large to read in parallel later.
+const MAX_SPAN_BYTES: u64 = 64 << 20;
+
+/// Rewrites the line number of a reader-relative error to a file line.
+fn shift_line(e: Error, file_line: impl Fn(u64) -> u64) -> Error {
+    match e {
+        Error::InvalidEncoding { encoding, line } => Error::InvalidEncoding {
+            encoding,
+            line: file_line(line),
+        },
+        other => other,
     }
 }
 

@@ -117,6 +117,31 @@ impl ColumnInference {
         }
     }
 
+    /// Fold in the evidence of the rows that follow this column's rows in the file
+    /// (read by another thread). Every flag only ever turns off, so the merged
+    /// evidence decides exactly as one pass over all values would; the first
+    /// currency symbol stays the one of the earliest rows.
+    pub fn merge(&mut self, later: &ColumnInference) {
+        self.non_null += later.non_null;
+        self.bool_ok &= later.bool_ok;
+        self.bool_word |= later.bool_word;
+        self.int_ok &= later.int_ok;
+        self.num_ok &= later.num_ok;
+        self.int_comma_ok &= later.int_comma_ok;
+        self.num_comma_ok &= later.num_comma_ok;
+        merge_format(&mut self.fmt, &later.fmt);
+        merge_format(&mut self.fmt_comma, &later.fmt_comma);
+        self.date_ok &= later.date_ok;
+        self.mdy_ok &= later.mdy_ok;
+        self.dmy_ok &= later.dmy_ok;
+        self.ambiguous |= later.ambiguous;
+        self.dotted |= later.dotted;
+        self.has_time |= later.has_time;
+        if self.ambiguous && !self.mdy_ok && !self.dmy_ok {
+            self.date_ok = false;
+        }
+    }
+
     /// Could `raw` be a value of the type inferred so far (used for header detection)?
     pub fn decide(&self) -> ColumnPlan {
         let plan = |column_type, decimal_comma, number_format: Option<NumberFormat>| ColumnPlan {
@@ -185,6 +210,15 @@ fn note_format(f: &mut NumberFormat, n: &Number) {
     f.percent |= n.percent;
     f.thousands_separator |= n.thousands;
     f.parentheses_negative |= n.parens;
+}
+
+fn merge_format(f: &mut NumberFormat, later: &NumberFormat) {
+    if f.currency.is_none() {
+        f.currency.clone_from(&later.currency);
+    }
+    f.percent |= later.percent;
+    f.thousands_separator |= later.thousands_separator;
+    f.parentheses_negative |= later.parentheses_negative;
 }
 
 /// Does `raw` parse as a value of `plan`'s type? Null markers count as fitting.
@@ -261,6 +295,34 @@ mod tests {
         // Both readings work: the decimal point wins.
         let p = infer(&["1.5", "2.25"], true);
         assert!(!p.decimal_comma);
+    }
+
+    /// Inferring parts separately and merging decides as one pass over every value.
+    #[test]
+    fn merged_parts_decide_like_one_pass() {
+        let columns: &[&[&str]] = &[
+            &["1", "2", "x", "3"],
+            &["1", "2.5", "NA", "4"],
+            &["07/01/2024", "08/02/2024", "25/02/2024", ""],
+            &["$1,234.50", "12", "(1,000)", "€3"],
+            &["yes", "no", "1", "0"],
+            &["1.234,5", "12,25", "3", "4"],
+            &["13/01/2024", "01/02/2024", "01/13/2024", "02/02/2024"],
+            &["", "NA", "", ""],
+        ];
+        for values in columns {
+            for comma in [false, true] {
+                let whole = infer(values, comma);
+                for cut in 0..=values.len() {
+                    let mut first = ColumnInference::new(comma);
+                    values[..cut].iter().for_each(|v| first.observe(v));
+                    let mut second = ColumnInference::new(comma);
+                    values[cut..].iter().for_each(|v| second.observe(v));
+                    first.merge(&second);
+                    assert_eq!(first.decide(), whole, "{values:?} cut at {cut}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod delimited;
 mod infer;
 mod json;
 mod names;
+mod parallel;
 mod sniff;
 pub mod values;
 mod xlsx;
@@ -42,6 +43,9 @@ pub struct IngestOptions {
     pub max_xlsx_unpacked_bytes: u64,
     /// Deepest JSON nesting accepted (default 64).
     pub max_json_depth: usize,
+    /// Bytes of a delimited file per span read on its own thread (default: chosen
+    /// from the file size, 8–64 MiB). Tests set it small to cut files in many places.
+    pub span_bytes: Option<u64>,
 }
 
 impl Default for IngestOptions {
@@ -56,6 +60,7 @@ impl Default for IngestOptions {
             max_file_bytes: None,
             max_xlsx_unpacked_bytes: 1 << 30,
             max_json_depth: 64,
+            span_bytes: None,
         }
     }
 }
@@ -86,6 +91,30 @@ pub(crate) trait Rows {
     fn fallback(&mut self) -> Result<bool> {
         Ok(false)
     }
+    /// The same rows, readable in spans on several threads, when the source allows it.
+    fn split(&self) -> Option<&dyn parallel::SplitRows> {
+        None
+    }
+}
+
+/// Pass 1 for sources read front to back (JSON, XLSX).
+fn infer_sequential(
+    rows: &mut dyn Rows,
+    ncols: usize,
+    allow_decimal_comma: bool,
+) -> Result<(Vec<ColumnInference>, u64)> {
+    let mut inference: Vec<ColumnInference> = (0..ncols)
+        .map(|_| ColumnInference::new(allow_decimal_comma))
+        .collect();
+    let mut count = 0u64;
+    rows.scan(&mut |row| {
+        count += 1;
+        for (inf, v) in inference.iter_mut().zip(row) {
+            inf.observe(v);
+        }
+        Ok(())
+    })?;
+    Ok((inference, count))
 }
 
 /// A file opened as a table of text values.
@@ -145,21 +174,17 @@ fn write_table(mut table: TableText, format: SourceFormat, out: &Path) -> Result
     if ncols == 0 {
         return Err(Error::EmptyFile);
     }
-    // Pass 1: infer types from every value.
-    let (inference, rows) = loop {
-        let mut inference: Vec<ColumnInference> = (0..ncols)
-            .map(|_| ColumnInference::new(table.allow_decimal_comma))
-            .collect();
-        let mut rows = 0u64;
-        let result = table.rows.scan(&mut |row| {
-            rows += 1;
-            for (inf, v) in inference.iter_mut().zip(row) {
-                inf.observe(v);
-            }
-            Ok(())
-        });
+    // Pass 1: infer types from every value; retried once as Windows-1252 when text
+    // that looked like UTF-8 turns out not to be.
+    let (inference, rows, spans) = loop {
+        let result = match table.rows.split() {
+            Some(source) => parallel::infer(source, ncols, table.allow_decimal_comma)
+                .map(|i| (i.columns, i.rows, Some(i.spans))),
+            None => infer_sequential(table.rows.as_mut(), ncols, table.allow_decimal_comma)
+                .map(|(columns, rows)| (columns, rows, None)),
+        };
         match result {
-            Ok(()) => break (inference, rows),
+            Ok(inferred) => break inferred,
             Err(e @ Error::InvalidEncoding { .. }) => {
                 if !table.rows.fallback()? {
                     return Err(e);
@@ -180,11 +205,16 @@ fn write_table(mut table: TableText, format: SourceFormat, out: &Path) -> Result
     let sql = sql_names(&display);
     let schema = build::schema(&sql, &plans);
     // Pass 2: convert and write.
-    let mut sink = build::ParquetSink::create(out, schema, plans.clone())?;
-    table
-        .rows
-        .scan(&mut |row| sink.push_row(row.iter().copied()))?;
-    let (row_count, nulls) = sink.finish()?;
+    let (row_count, nulls) = match (table.rows.split(), spans) {
+        (Some(source), Some(spans)) => parallel::convert(source, &spans, schema, &plans, out)?,
+        _ => {
+            let mut sink = build::ParquetSink::create(out, schema, plans.clone())?;
+            table
+                .rows
+                .scan(&mut |row| sink.push_row(row.iter().copied()))?;
+            sink.finish()?
+        }
+    };
     let columns = display
         .into_iter()
         .zip(sql)

@@ -102,7 +102,7 @@ async fn views(
     user: &CurrentUser,
     items: Vec<DataSource>,
 ) -> ApiResult<Vec<DataSourceView>> {
-    let all = sources::all_sources(state, user.id()).await?;
+    let all = state.store.list_source_tables(user.id()).await?;
     let names = sources::table_names(&all);
     Ok(items
         .into_iter()

@@ -76,13 +76,18 @@ pub async fn query_view(
     query: store::Query,
 ) -> ApiResult<QueryView> {
     let charts = state.store.list_visualizations(user.id(), query.id).await?;
+    Ok(view_with_charts(query, charts))
+}
+
+/// The view of `query` with the charts stored for it.
+fn view_with_charts(query: store::Query, charts: Vec<store::Visualization>) -> QueryView {
     let details = query.details.map(|d| d.0).unwrap_or(Value::Null);
     let status = if details.get("status").and_then(Value::as_str) == Some("needs_clarification") {
         "needs_clarification"
     } else {
         "answered"
     };
-    Ok(QueryView {
+    QueryView {
         id: query.id,
         status,
         data_source_id: query.data_source_id,
@@ -111,7 +116,7 @@ pub async fn query_view(
             .and_then(Value::as_bool)
             .unwrap_or(false),
         created_at: query.created_at,
-    })
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -135,7 +140,8 @@ async fn execute(
 ) -> ApiResult<Json<QueryView>> {
     let (query, cached) =
         querying::execute_and_record(&state, user.id(), body.data_source_id, &body.sql).await?;
-    let mut view = query_view(&state, &user, query).await?;
+    // A query that was just recorded has no charts yet.
+    let mut view = view_with_charts(query, Vec::new());
     view.cached = cached;
     Ok(Json(view))
 }
