@@ -214,20 +214,36 @@ fn column_info(index: usize, c: &Column, rows: u64) -> ColumnInfo {
             .iter()
             .any(|w| NON_ADDITIVE.contains(w) || NON_ADDITIVE.contains(&stem(w).as_str()));
     let truthy = truthy_literal(c);
-    let values = c
+    let entry = |text: &str, spelled: &str, count: u64| {
+        let ws = crate::text::words(spelled);
+        ValueEntry {
+            text: text.to_string(),
+            stems: ws.iter().map(|w| stem(w)).collect(),
+            words: ws,
+            count,
+        }
+    };
+    let mut values: Vec<ValueEntry> = c
         .values
         .iter()
-        .map(|(v, n)| {
-            let ws = crate::text::words(v);
-            ValueEntry {
-                text: v.clone(),
-                stems: ws.iter().map(|w| stem(w)).collect(),
-                words: ws,
-                count: *n,
-            }
-        })
+        .map(|(v, n)| entry(v, v, *n))
         .filter(|v| !v.words.is_empty())
         .collect();
+    // "Japan (JPN)", "Sedona, Arizona": users write the head alone. Each head that only
+    // one value has also links to it.
+    let heads: Vec<(String, &String, u64)> = c
+        .values
+        .iter()
+        .filter_map(|(v, n)| Some((value_head(v)?, v, *n)))
+        .collect();
+    for (head, v, n) in &heads {
+        let shared = heads.iter().filter(|(h, _, _)| h == head).count() > 1
+            || c.values.iter().any(|(o, _)| o.eq_ignore_ascii_case(head));
+        if !shared {
+            values.push(entry(v, head, *n));
+        }
+    }
+    let values: Vec<ValueEntry> = values.into_iter().filter(|v| !v.words.is_empty()).collect();
     ColumnInfo {
         index,
         words,
@@ -240,6 +256,15 @@ fn column_info(index: usize, c: &Column, rows: u64) -> ColumnInfo {
         values,
         uniqueness,
     }
+}
+
+/// The part of a value before a parenthesis or comma, when there is more after it:
+/// "Japan (JPN)" -> "Japan", "Sedona, Arizona, USA" -> "Sedona".
+fn value_head(v: &str) -> Option<String> {
+    let cut = v.find(['(', ','])?;
+    let head = v[..cut].trim();
+    (head.chars().filter(|c| c.is_alphabetic()).count() >= 3 && head.len() + 1 < v.trim().len())
+        .then(|| head.to_string())
 }
 
 fn words_stems(s: &str) -> Vec<String> {

@@ -2,7 +2,7 @@
 //! filters, resolved date range, order, limit) and a one-sentence summary.
 
 use crate::parse::Parsed;
-use crate::plan::{Agg, Dim, Lit, Op, OrderKey};
+use crate::plan::{Agg, Dim, Filter, Lit, Op, OrderKey, RowQuery, Side};
 use crate::sql::{dim_alias, measure_alias};
 use crate::Schema;
 use serde::{Deserialize, Serialize};
@@ -150,12 +150,101 @@ pub fn describe(parsed: &Parsed, schema: &Schema) -> Interpretation {
         ignored_words: parsed.unexplained.clone(),
         summary: String::new(),
     };
-    interp.summary = summary(&interp, parsed);
+    interp.summary = summary(&interp, parsed, schema);
     interp
 }
 
-fn summary(i: &Interpretation, parsed: &Parsed) -> String {
+/// "Country is Japan" for an anchor or side filter.
+fn filter_text(f: &Filter, schema: &Schema) -> String {
+    let vals: Vec<String> = f
+        .values
+        .iter()
+        .map(|v| match lit_json(v) {
+            serde_json::Value::String(s) => s,
+            v => v.to_string(),
+        })
+        .collect();
+    let col = &schema.columns[f.column].name;
+    match f.op {
+        Op::Eq => format!("{col} is {}", vals.join("")),
+        op => format!("{col} {} {}", op.symbol(), vals.join(", ")),
+    }
+}
+
+fn side_text(side: &Side, schema: &Schema) -> String {
+    let what = match side.column {
+        Some(c) => schema.columns[c].name.clone(),
+        None => "the number of rows".into(),
+    };
+    let conds: Vec<String> = side
+        .filters
+        .iter()
+        .map(|f| filter_text(f, schema))
+        .collect();
+    if conds.is_empty() {
+        what
+    } else {
+        format!("{what} where {}", conds.join(" and "))
+    }
+}
+
+/// One sentence for a row-relative question.
+fn row_summary(rq: &RowQuery, schema: &Schema) -> String {
+    let name = |c: usize| schema.columns[c].name.clone();
+    match rq {
+        RowQuery::Neighbor {
+            anchor,
+            offset,
+            select,
+        } => format!(
+            "{} of the row {} the one where {} (table order)",
+            name(*select),
+            if *offset > 0 { "after" } else { "before" },
+            filter_text(anchor, schema)
+        ),
+        RowQuery::CountBeyond { anchor, after } => format!(
+            "Number of rows {} the one where {} (table order)",
+            if *after { "after" } else { "before" },
+            filter_text(anchor, schema)
+        ),
+        RowQuery::Edge { select, last } => format!(
+            "{} of the {} row as listed",
+            name(*select),
+            if *last { "last" } else { "first" }
+        ),
+        RowQuery::Difference { a, b, abs } => format!(
+            "{} between {} and {}",
+            if *abs {
+                "Difference"
+            } else {
+                "Signed difference"
+            },
+            side_text(a, schema),
+            side_text(b, schema)
+        ),
+        RowQuery::SameAs {
+            anchor,
+            column,
+            select,
+            count,
+        } => format!(
+            "{} of the other rows with the same {} as the row where {}",
+            if *count {
+                "Number".to_string()
+            } else {
+                name(*select)
+            },
+            name(*column),
+            filter_text(anchor, schema)
+        ),
+    }
+}
+
+fn summary(i: &Interpretation, parsed: &Parsed, schema: &Schema) -> String {
     let plan = &parsed.plan;
+    if let Some(rq) = &plan.rows {
+        return row_summary(rq, schema);
+    }
     let mut s = if let Some((_, _)) = plan.correlation {
         format!(
             "Correlation of {}",

@@ -79,6 +79,10 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
     ("w", "won"),
     ("l", "lost"),
     ("d", "drawn"),
+    ("ep", "episode"),
+    ("eps", "episodes"),
+    ("apps", "appearances"),
+    ("att", "attendance"),
 ];
 
 /// Unit suffixes in column names: "body_mass_g", "flipper_length_mm".

@@ -70,6 +70,18 @@ fn column_spans(tokens: &[Token], free: &[bool], i: usize, c: &ColumnInfo) -> Op
         }
         return None;
     }
+    // The whole name written as one word ("MedianHouseValue", "abs_diffsel"): as good as
+    // every word of it, so a column sharing only a prefix ("MedInc") cannot win.
+    let t = &tokens[i];
+    if t.kind == Kind::Word
+        && c.words.len() > 1
+        && c.compact.len() >= 6
+        && t.norm.replace('_', "") == c.compact
+    {
+        let mut l = link(i, i + 1, c.index, 1.05 * c.words.len() as f32, false);
+        l.exact = true;
+        return Some(l);
+    }
     let content: Vec<&NameWord> = c.words.iter().filter(|w| !w.is_unit).collect();
     let mut covered = vec![false; c.words.len()];
     let mut total = 0.0f32;

@@ -3,12 +3,16 @@
 
 use crate::catalog::{Catalog, Role};
 use crate::dates::{self, DateHit};
-use crate::lexicon::{agg_word, grain_word, is_group_word, is_stopword, superlative_concept};
+use crate::lexicon::{
+    agg_word, grain_word, is_group_word, is_stopword, superlative_concept, UNITS,
+};
 use crate::link::{link_all, Link, Target};
 use crate::plan::{Agg, DateRange, Dim, Filter, Grain, Lit, Measure, Op, Order, OrderKey, Plan};
 use crate::text::{tokenize, Kind, Token};
 use crate::{Context, DataType};
 use chrono::Datelike;
+
+mod rows;
 
 /// A plan and how sure the parser is about it.
 #[derive(Debug, Clone)]
@@ -150,6 +154,10 @@ const FILLER: &[&str] = &[
     "ever",
     "single",
     "within",
+    // "Is there a correlation ...? If yes, what is it?": the answer covers both.
+    "if",
+    "yes",
+    "so",
 ];
 
 /// Parse a question into a plan, or say why it cannot be grounded.
@@ -238,9 +246,15 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     );
     value_filters(&st, &links, &mut plan);
 
+    // Questions about rows relative to other rows are a whole query of their own.
+    let row_query = rows::read(&mut st, &links, &mut plan);
     let shape = Shape::read(&st, &links);
-    build(&mut st, &links, &shape, &mut plan)?;
-    sanity(&mut st, &mut plan);
+    if let Some(rq) = row_query {
+        plan.rows = Some(rq);
+    } else {
+        build(&mut st, &links, &shape, &mut plan)?;
+        sanity(&mut st, &mut plan);
+    }
     exclude_summary_rows(cat, &mut plan);
 
     // Confidence: every content word should be explained by something.
@@ -274,7 +288,10 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         if t.kind != Kind::Word {
             continue;
         }
-        if is_stopword(&t.norm) || FILLER.contains(&t.norm.as_str()) || shape.entity_word == Some(i)
+        if is_stopword(&t.norm)
+            || FILLER.contains(&t.norm.as_str())
+            || UNITS.contains(&t.norm.as_str())
+            || shape.entity_word == Some(i)
         {
             continue;
         }
@@ -303,8 +320,19 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
                     _ => false,
                 })
         });
-        if pinned {
-            confidence *= 0.3;
+        let named_numeric = links
+            .iter()
+            .any(|l| matches!(l.target, Target::Column(c) if cat.col(c).data_type.is_numeric()));
+        match total_column(cat) {
+            // "how many medals did Norway win": the table keeps that count in its Total column.
+            Some(t) if pinned && !named_numeric => {
+                plan.measures = vec![Measure {
+                    agg: Agg::Sum,
+                    column: Some(t),
+                }];
+            }
+            _ if pinned => confidence *= 0.3,
+            _ => {}
         }
     }
     for l in &links {
@@ -436,6 +464,10 @@ fn claim_lexicon(st: &mut State) {
         );
         if two {
             st.claim(i, i + 2, Use::Lexicon);
+            // "how many times", "number of times": a row count, not a column named Time.
+            if matches!(b.as_str(), "many" | "of") && st.w(i + 2) == "times" {
+                st.claim(i + 2, i + 3, Use::Lexicon);
+            }
         }
         if matches!(a.as_str(), "distinct" | "unique" | "different") {
             st.claim(i, i + 1, Use::Lexicon);
@@ -607,7 +639,10 @@ fn bare_number_filters(st: &mut State, links: &[Link], comps: &mut Vec<Compariso
             continue;
         }
         // Column named just before ("rating of 5", "with 774 households").
-        let after = links.iter().find(|l| l.start == i + 1);
+        // Column named just after ("8 episodes", "12 in composition", "14 for color").
+        let after = links.iter().find(|l| {
+            l.start == i + 1 || (l.start == i + 2 && matches!(st.w(i + 1), "in" | "for"))
+        });
         let before = links.iter().find(|l| {
             l.end == i || (l.end + 1 == i && matches!(st.w(i - 1), "of" | "is" | "was" | "="))
         });
@@ -1122,6 +1157,10 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
         }
         mentions.push(c);
     }
+    // "the total number of players": "total" qualifies the count, not a text column.
+    if shape.count {
+        measures.retain(|&(c, a)| a != Some(Agg::Sum) || cat.col(c).data_type.is_numeric());
+    }
     // "who scored the most points": the person is the table's name column.
     let asks_who = st
         .toks
@@ -1129,6 +1168,18 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
         .any(|t| matches!(t.norm.as_str(), "who" | "whose"));
     if asks_who && entity.is_none() {
         entity = person_column(cat, &plan.filters);
+    }
+    // "which country has the most X" where no column is called country: the thing ranked
+    // is a row, named by the table's label column.
+    if entity.is_none() && (shape.superlative.is_some() || shape.concept.is_some()) {
+        // A time word ("what year ...") asks for a date, not a row label.
+        let noun = asked_noun(st).filter(|&k| grain_word(st.w(k)).is_none() && st.w(k) != "date");
+        if let Some(k) = noun {
+            if let Some(e) = label_column(cat, &plan.filters) {
+                entity = Some(e);
+                st.claim(k, k + 1, Use::Lexicon);
+            }
+        }
     }
     // "the most common payment method": the thing counted is the text column named.
     if shape.most_common.is_some() && entity.is_none() {
@@ -1232,7 +1283,10 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
     // "how many gold medals did India win": a count stored in a column is summed.
     let stored_count = entity_after_count(st, links, shape).filter(|&c| {
         let info = &cat.columns[c];
-        shape.most_common.is_none()
+        // "the greatest number of gold medals": the explicit aggregation wins.
+        let explicit = measures.iter().any(|&(m, a)| m == c && a.is_some());
+        !explicit
+            && shape.most_common.is_none()
             && cat.col(c).data_type.is_numeric()
             && info.role == Role::Measure
             && info.additive
@@ -1304,33 +1358,6 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             plan.measures.push(Measure { agg, column });
         }
     }
-    // "mean, median and standard deviation of X": every listed aggregation applies to X.
-    if plan.measures.len() == 1 && plan.dims.is_empty() && dims.is_empty() {
-        if let Some(col) = plan.measures[0].column {
-            let first = plan.measures[0].agg;
-            let listed: Vec<Agg> = shape
-                .aggs
-                .iter()
-                .map(|(_, a)| *a)
-                .filter(|a| *a != first && !matches!(a, Agg::Count))
-                .collect();
-            let joined = st.toks.iter().any(|t| t.norm == "and");
-            if joined && !listed.is_empty() && shape.superlative.is_none_or(|_| listed.len() > 1) {
-                for a in listed {
-                    if !plan.measures.iter().any(|m| m.agg == a) {
-                        plan.measures.push(Measure {
-                            agg: a,
-                            column: Some(col),
-                        });
-                    }
-                }
-                // Keep the order the question listed them in.
-                let order: Vec<Agg> = shape.aggs.iter().map(|(_, a)| *a).collect();
-                plan.measures
-                    .sort_by_key(|m| order.iter().position(|a| *a == m.agg).unwrap_or(99));
-            }
-        }
-    }
     // Aggregation words with no column after them apply to the first plain mention.
     if plan.measures.is_empty() {
         let numeric_mentions: Vec<usize> = mentions
@@ -1366,6 +1393,33 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
                 if by_measure == Some(c) {
                     by_measure = None;
                 }
+            }
+        }
+    }
+    // "mean, median and standard deviation of X": every listed aggregation applies to X.
+    if plan.measures.len() == 1 && plan.dims.is_empty() && dims.is_empty() {
+        if let Some(col) = plan.measures[0].column {
+            let first = plan.measures[0].agg;
+            let listed: Vec<Agg> = shape
+                .aggs
+                .iter()
+                .map(|(_, a)| *a)
+                .filter(|a| *a != first && !matches!(a, Agg::Count))
+                .collect();
+            let joined = st.toks.iter().any(|t| t.norm == "and");
+            if joined && !listed.is_empty() && shape.superlative.is_none_or(|_| listed.len() > 1) {
+                for a in listed {
+                    if !plan.measures.iter().any(|m| m.agg == a) {
+                        plan.measures.push(Measure {
+                            agg: a,
+                            column: Some(col),
+                        });
+                    }
+                }
+                // Keep the order the question listed them in.
+                let order: Vec<Agg> = shape.aggs.iter().map(|(_, a)| *a).collect();
+                plan.measures
+                    .sort_by_key(|m| order.iter().position(|a| *a == m.agg).unwrap_or(99));
             }
         }
     }
@@ -1593,6 +1647,58 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
         }
     }
     Ok(())
+}
+
+/// The free noun asked for after "which"/"what" ("which country ...", "what was the last
+/// game ..."), if it names nothing in the table.
+fn asked_noun(st: &State) -> Option<usize> {
+    let q = (0..st.toks.len()).find(|&i| matches!(st.w(i), "which" | "what"))?;
+    for k in q + 1..st.toks.len().min(q + 5) {
+        let t = &st.toks[k];
+        if t.kind != Kind::Word {
+            return None;
+        }
+        let w = t.norm.as_str();
+        let skip = is_stopword(w)
+            || matches!(w, "first" | "last" | "top" | "most" | "least")
+            || agg_word(w).is_some()
+            || superlative_concept(w).is_some();
+        if matches!(st.uses[k], Use::Link(_)) {
+            return None;
+        }
+        if skip {
+            continue;
+        }
+        let noun = st.uses[k] == Use::Free && !FILLER.contains(&w) && !HARD.contains(&w);
+        return noun.then_some(k);
+    }
+    None
+}
+
+/// The text column that names each row: nearly every value different.
+fn label_column(cat: &Catalog, filters: &[Filter]) -> Option<usize> {
+    cat.columns
+        .iter()
+        .filter(|c| cat.col(c.index).data_type == DataType::String)
+        .filter(|c| {
+            !filters
+                .iter()
+                .any(|f| f.column == c.index && f.op != Op::Ne)
+        })
+        .find(|c| c.uniqueness >= 0.8)
+        .map(|c| c.index)
+}
+
+/// A numeric column named just "Total" (medal tables, vote tables).
+fn total_column(cat: &Catalog) -> Option<usize> {
+    cat.columns
+        .iter()
+        .find(|c| {
+            c.words.len() == 1
+                && c.words[0].word == "total"
+                && cat.col(c.index).data_type.is_numeric()
+        })
+        .map(|c| c.index)
 }
 
 /// The column naming people or teams, for "who" questions.

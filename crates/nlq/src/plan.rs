@@ -165,6 +165,43 @@ pub struct Order {
     pub desc: bool,
 }
 
+/// One side of a difference: the sum of a column (the row count when `column` is None)
+/// over the rows the filters pick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Side {
+    pub column: Option<usize>,
+    pub filters: Vec<Filter>,
+}
+
+/// Questions about particular rows relative to other rows. They need subqueries, and
+/// "next", "previous", "first listed" mean the table's own row order: the order of the
+/// uploaded file, which is how the user sees the table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowQuery {
+    /// `select` of the rows `offset` places after (negative: before) the anchor rows:
+    /// "who came in after X", "the previous ship to X".
+    Neighbor {
+        anchor: Filter,
+        offset: i64,
+        select: usize,
+    },
+    /// How many rows come before (or after) the anchor row: "how many are above X".
+    CountBeyond { anchor: Filter, after: bool },
+    /// `select` of the first or last row (of those the plan's filters keep) in table order:
+    /// "the last club listed".
+    Edge { select: usize, last: bool },
+    /// `a - b`; absolute for "the difference between", signed for "how many more".
+    Difference { a: Side, b: Side, abs: bool },
+    /// `select` of the other rows whose `column` equals the anchor row's, or their count:
+    /// "which countries won the same number of golds as X".
+    SameAs {
+        anchor: Filter,
+        column: usize,
+        select: usize,
+        count: bool,
+    },
+}
+
 /// The whole reading of a question.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
@@ -181,4 +218,7 @@ pub struct Plan {
     /// Correlation of two columns.
     pub correlation: Option<(usize, usize)>,
     pub distinct: bool,
+    /// A question about rows relative to other rows; when set, it is the whole query
+    /// (with `filters` and `date_range` narrowing the rows it looks at, where it says so).
+    pub rows: Option<RowQuery>,
 }

@@ -1,7 +1,7 @@
 //! SQL generation: renders a [`Plan`] in the DataFusion dialect. Identifiers are always
 //! quoted, literals always escaped, and the result is re-parsed with sqlparser as a check.
 
-use crate::plan::{Agg, Dim, Filter, Grain, Lit, Measure, Op, OrderKey, Plan};
+use crate::plan::{Agg, Dim, Filter, Grain, Lit, Measure, Op, OrderKey, Plan, RowQuery, Side};
 use crate::Schema;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -137,7 +137,9 @@ use chrono::Datelike;
 pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
     let table = ident(&schema.table);
     let wh = where_clause(plan, schema);
-    let sql = if let Some((a, b)) = plan.correlation {
+    let sql = if let Some(rq) = &plan.rows {
+        row_query(rq, plan, schema)
+    } else if let Some((a, b)) = plan.correlation {
         let (a, b) = (
             ident(&schema.columns[a].sql_name),
             ident(&schema.columns[b].sql_name),
@@ -159,7 +161,7 @@ pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
             (Some((col, desc)), true) => {
                 let dir = if desc { "DESC" } else { "ASC" };
                 format!(
-                    "SELECT {cols} FROM (SELECT {cols}, RANK() OVER (ORDER BY {col} {dir}) AS \"rank\" FROM {table}{wh}) AS ranked WHERE \"rank\" = 1",
+                    "SELECT {cols} FROM (SELECT {cols}, RANK() OVER (ORDER BY {col} {dir} NULLS LAST) AS \"rank\" FROM {table}{wh}) AS ranked WHERE \"rank\" = 1",
                     cols = cols.join(", ")
                 )
             }
@@ -236,7 +238,7 @@ pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
                     )
                     .collect();
                 format!(
-                    "SELECT {} FROM (SELECT {}, RANK() OVER (ORDER BY {e} {dir}) AS \"rank\" FROM {table}{wh}{group_by}) AS ranked WHERE \"rank\" = 1",
+                    "SELECT {} FROM (SELECT {}, RANK() OVER (ORDER BY {e} {dir} NULLS LAST) AS \"rank\" FROM {table}{wh}{group_by}) AS ranked WHERE \"rank\" = 1",
                     outer.join(", "),
                     items.join(", ")
                 )
@@ -255,6 +257,98 @@ pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
     };
     Parser::parse_sql(&PostgreSqlDialect {}, &sql).map_err(|e| e.to_string())?;
     Ok(sql)
+}
+
+/// Name of the row-position column added by [`numbered`]; the leading underscores keep it
+/// apart from real column names.
+const ROW: &str = "__row";
+
+/// The table with each row's position in file order. `ROW_NUMBER() OVER ()` numbers rows
+/// in scan order, which for an uploaded file is the order the user sees.
+fn numbered(schema: &Schema) -> String {
+    format!(
+        "WITH \"numbered\" AS (SELECT *, ROW_NUMBER() OVER () AS {} FROM {})",
+        ident(ROW),
+        ident(&schema.table)
+    )
+}
+
+fn side_expr(side: &Side, schema: &Schema) -> String {
+    let value = match side.column {
+        Some(c) => format!("SUM({})", ident(&schema.columns[c].sql_name)),
+        None => "COUNT(*)".into(),
+    };
+    let conds: Vec<String> = side
+        .filters
+        .iter()
+        .map(|f| filter_expr(f, schema))
+        .collect();
+    let wh = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    };
+    format!("(SELECT {value} FROM {}{wh})", ident(&schema.table))
+}
+
+fn row_query(rq: &RowQuery, plan: &Plan, schema: &Schema) -> String {
+    let col = |c: usize| ident(&schema.columns[c].sql_name);
+    let row = ident(ROW);
+    match rq {
+        RowQuery::Neighbor {
+            anchor,
+            offset,
+            select,
+        } => format!(
+            "{} SELECT {} FROM \"numbered\" WHERE {row} IN (SELECT {row} + ({offset}) FROM \"numbered\" WHERE {}) ORDER BY {row}",
+            numbered(schema),
+            col(*select),
+            filter_expr(anchor, schema)
+        ),
+        RowQuery::CountBeyond { anchor, after } => {
+            let (cmp, pick) = if *after { (">", "MAX") } else { ("<", "MIN") };
+            format!(
+                "{} SELECT COUNT(*) AS \"count\" FROM \"numbered\" WHERE {row} {cmp} (SELECT {pick}({row}) FROM \"numbered\" WHERE {})",
+                numbered(schema),
+                filter_expr(anchor, schema)
+            )
+        }
+        RowQuery::Edge { select, last } => {
+            let wh = where_clause(plan, schema);
+            let dir = if *last { "DESC" } else { "ASC" };
+            format!(
+                "{} SELECT {} FROM \"numbered\"{wh} ORDER BY {row} {dir} LIMIT 1",
+                numbered(schema),
+                col(*select)
+            )
+        }
+        RowQuery::Difference { a, b, abs } => {
+            let diff = format!("{} - {}", side_expr(a, schema), side_expr(b, schema));
+            if *abs {
+                format!("SELECT ABS({diff}) AS \"difference\"")
+            } else {
+                format!("SELECT {diff} AS \"difference\"")
+            }
+        }
+        RowQuery::SameAs {
+            anchor,
+            column,
+            select,
+            count,
+        } => {
+            let what = if *count {
+                "COUNT(*) AS \"count\"".to_string()
+            } else {
+                col(*select)
+            };
+            let a = filter_expr(anchor, schema);
+            format!(
+                "SELECT {what} FROM {table} WHERE {c} IN (SELECT {c} FROM {table} WHERE {a}) AND ({a}) IS NOT TRUE",
+                table = ident(&schema.table),
+                c = col(*column)
+            )
+        }
+    }
 }
 
 #[cfg(test)]

@@ -251,6 +251,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             // Suffixes: 20%, 1k, 2m, 5th; anything else glued on ("2nd", "10am") stays a word.
             let mut suffix = String::new();
             let suffix_start = end;
+            // "1830's" is the decade "1830s".
+            let decade = digits.len() == 4
+                && matches!(chars.get(end), Some('\'' | '’'))
+                && chars.get(end + 1) == Some(&'s')
+                && chars.get(end + 2).is_none_or(|n| !n.is_alphanumeric());
+            if decade {
+                suffix.push('s');
+                end += 2;
+            }
             while end < chars.len() && chars[end].is_alphanumeric() {
                 suffix.push(chars[end].to_ascii_lowercase());
                 end += 1;
@@ -270,7 +279,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 "s" if digits.len() == 4 => {} // "1990s"
                 _ => kind_word = true,
             }
-            let raw: String = chars[i..end].iter().collect();
+            let raw: String = if decade {
+                format!("{digits}s")
+            } else {
+                chars[i..end].iter().collect()
+            };
             if kind_word {
                 // e.g. "5mm": number then unit word.
                 out.push(num_token(&chars[i..suffix_start], value, money));

@@ -1,0 +1,104 @@
+//! One test per construct the parser supports beyond the golden cases, on small synthetic
+//! schemas: asserts on the generated SQL.
+
+use nlq::{answer, Answer, Column, Context, DataType, Schema};
+use serde_json::json;
+
+fn today() -> Context {
+    Context {
+        today: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+    }
+}
+
+fn sql(q: &str, s: &Schema) -> String {
+    match answer(q, s, &today()) {
+        Answer::Sql { sql, .. } => sql,
+        Answer::Clarify { message, .. } => panic!("abstained on {q:?}: {message}"),
+    }
+}
+
+fn text(name: &str, values: &[&str]) -> Column {
+    let mut c = Column::new(name, DataType::String);
+    c.values = values.iter().map(|v| (v.to_string(), 1)).collect();
+    c.distinct_count = Some(values.len() as u64);
+    c
+}
+
+fn medals() -> Schema {
+    let nations = [
+        "Norway", "Kenya", "Peru", "Chile", "Japan", "Spain", "Italy", "Egypt",
+    ];
+    Schema {
+        table: "data".into(),
+        row_count: nations.len() as u64,
+        columns: vec![
+            Column::new("Rank", DataType::Integer),
+            text("Nation", &nations),
+            Column::new("Gold", DataType::Integer),
+            Column::new("Silver", DataType::Integer),
+            Column::new("Total", DataType::Integer),
+        ],
+    }
+}
+
+#[test]
+fn a_name_written_as_one_word_beats_a_shared_prefix() {
+    let mut a = Column::new("MedInc", DataType::Float);
+    a.min = Some(json!(0.5));
+    let s = Schema {
+        table: "data".into(),
+        row_count: 100,
+        columns: vec![a, Column::new("MedianHouseValue", DataType::Float)],
+    };
+    let q = sql("Calculate the mean of the MedianHouseValue column.", &s);
+    assert!(q.contains("AVG(\"MedianHouseValue\")"), "{q}");
+}
+
+#[test]
+fn how_many_times_counts_rows_not_a_time_column() {
+    let mut s = medals();
+    s.columns.retain(|c| c.name != "Total");
+    // Several rows per nation, so counting them is a real question.
+    s.columns[1].values.iter_mut().for_each(|v| v.1 = 3);
+    s.columns.push(Column::new("Time", DataType::String));
+    let q = sql("how many times did kenya appear?", &s);
+    assert!(q.contains("COUNT(*)"), "{q}");
+    assert!(!q.contains("\"Time\""), "{q}");
+}
+
+#[test]
+fn counting_a_pinned_row_reads_its_total_column() {
+    let q = sql("how many medals did kenya win?", &medals());
+    assert!(q.contains("SUM(\"Total\")"), "{q}");
+    assert!(q.contains("'Kenya'"), "{q}");
+}
+
+#[test]
+fn which_unnamed_noun_ranks_the_label_column() {
+    let q = sql("which country has the most silver?", &medals());
+    assert!(q.contains("\"Nation\""), "{q}");
+    assert!(q.contains("\"Silver\" DESC"), "{q}");
+}
+
+#[test]
+fn rankings_put_missing_values_last() {
+    let q = sql("which nation has the highest gold?", &medals());
+    assert!(q.contains("NULLS LAST"), "{q}");
+}
+
+#[test]
+fn if_yes_follow_ups_are_not_unplaced_words() {
+    let s = Schema {
+        table: "data".into(),
+        row_count: 100,
+        columns: vec![
+            Column::new("Value", DataType::Float),
+            Column::new("TIME", DataType::Integer),
+        ],
+    };
+    let q = sql(
+        "Is there a correlation between the \"Value\" column and the \"TIME\" column? If yes, what is the correlation coefficient?",
+        &s,
+    );
+    assert!(q.contains("corr("), "{q}");
+}

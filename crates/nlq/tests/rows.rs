@@ -1,0 +1,144 @@
+//! Row-relative questions (neighbours in table order, first/last listed, differences
+//! between rows, "same as") on small tables of our own, executed with DataFusion.
+
+mod harness;
+
+use nlq::{answer, Answer, Context};
+use std::path::PathBuf;
+
+fn table(name: &str, csv: &str) -> harness::Table {
+    let dir = std::env::temp_dir().join(format!("nlq-rows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: PathBuf = dir.join(format!("{name}.csv"));
+    std::fs::write(&path, csv).unwrap();
+    harness::load_csv(&path).unwrap()
+}
+
+const MEDALS: &str = "Rank,Nation,Gold,Silver,Bronze,Total
+1,Norway,9,4,3,16
+2,Kenya,5,6,2,13
+3,Peru,5,1,1,7
+4,Chile,2,3,5,10
+5,Japan,1,1,0,2
+";
+
+const RACE: &str = "Rank,Name,Country,Time
+1,Anna Berg,Sweden,54.2
+2,Maria Lopez,Spain,54.9
+3,Ida Holm,Denmark,55.1
+4,Petra Novak,Slovakia,55.1
+";
+
+const CLUBS: &str = "Club,City,Founded
+Ajax,Amsterdam,1900
+Feyenoord,Rotterdam,1908
+Twente,Enschede,1965
+";
+
+async fn ask(t: &harness::Table, q: &str) -> Vec<Vec<String>> {
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let sql = match answer(q, &t.schema, &Context { today }) {
+        Answer::Sql { sql, .. } => sql,
+        Answer::Clarify { message, .. } => panic!("abstained on {q:?}: {message}"),
+    };
+    let (_, rows) = harness::execute(t, &sql)
+        .await
+        .unwrap_or_else(|e| panic!("{q:?}: {e}\n{sql}"));
+    rows.into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|v| match v {
+                    serde_json::Value::String(s) => s,
+                    v => v.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn first(rows: &[Vec<String>]) -> Vec<String> {
+    rows.iter().map(|r| r[0].clone()).collect()
+}
+
+#[tokio::test]
+async fn neighbours_follow_table_order() {
+    let race = table("race", RACE);
+    assert_eq!(
+        first(&ask(&race, "who came in after maria lopez?").await),
+        ["Ida Holm"]
+    );
+    assert_eq!(
+        first(&ask(&race, "who finished before ida holm?").await),
+        ["Maria Lopez"]
+    );
+    assert_eq!(
+        first(&ask(&race, "which country is listed after spain?").await),
+        ["Denmark"]
+    );
+    assert_eq!(
+        first(&ask(&race, "how many athletes are above ida holm?").await),
+        ["2"]
+    );
+}
+
+#[tokio::test]
+async fn first_and_last_listed() {
+    let clubs = table("clubs", CLUBS);
+    assert_eq!(
+        first(&ask(&clubs, "what is the last club listed?").await),
+        ["Twente"]
+    );
+    assert_eq!(
+        first(&ask(&clubs, "which city is first on the list?").await),
+        ["Amsterdam"]
+    );
+}
+
+#[tokio::test]
+async fn differences_between_rows_and_columns() {
+    let medals = table("medals", MEDALS);
+    assert_eq!(
+        first(
+            &ask(
+                &medals,
+                "what is the difference in gold between norway and chile?"
+            )
+            .await
+        ),
+        ["7"]
+    );
+    assert_eq!(
+        first(
+            &ask(
+                &medals,
+                "how many more silver medals did kenya win than peru?"
+            )
+            .await
+        ),
+        ["5"]
+    );
+    assert_eq!(
+        first(&ask(&medals, "difference between gold and bronze for chile").await),
+        ["3"]
+    );
+}
+
+#[tokio::test]
+async fn rows_sharing_a_value() {
+    let medals = table("medals", MEDALS);
+    assert_eq!(
+        first(
+            &ask(
+                &medals,
+                "which nation won the same number of gold medals as kenya?"
+            )
+            .await
+        ),
+        ["Peru"]
+    );
+    let race = table("race", RACE);
+    assert_eq!(
+        first(&ask(&race, "who had the same time as ida holm?").await),
+        ["Petra Novak"]
+    );
+}
