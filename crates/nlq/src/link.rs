@@ -300,13 +300,19 @@ fn value_links(tokens: &[Token], free: &[bool], cat: &Catalog, out: &mut Vec<Lin
                     // Only with its column named right next to it.
                     let before = i > 0 && names_column(&tokens[i - 1], c);
                     let after = i + k < tokens.len() && names_column(&tokens[i + k], c);
-                    if !(before || after) {
+                    // "scored 12 in composition", "a mark of 14 for color".
+                    let after_joined = i + k + 1 < tokens.len()
+                        && matches!(tokens[i + k].norm.as_str(), "in" | "for")
+                        && names_column(&tokens[i + k + 1], c);
+                    if !(before || after || after_joined) {
                         continue;
                     }
                     let (s, e) = if before {
                         (i - 1, i + k)
-                    } else {
+                    } else if after {
                         (i, i + k + 1)
+                    } else {
+                        (i, i + k + 2)
                     };
                     out.push(value_link(s, e, c.index, &v.text, score + 1.0, fuzzy));
                     continue;

@@ -301,9 +301,19 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         unexplained.push(t.raw.clone());
     }
     let mut confidence = st.penalty;
+    // Counting rows that hold a value found in the question ("how many games were aired on
+    // NBC"): a verb saying how the rows relate to the value changes nothing.
+    let counts_value = plan.measures.len() == 1
+        && plan.measures[0].agg == Agg::Count
+        && plan.dims.is_empty()
+        && links.iter().any(|l| matches!(l.target, Target::Value(..)));
     for w in &unexplained {
         if !HARD.contains(&w.to_lowercase().as_str()) && w.chars().any(|c| c.is_alphabetic()) {
-            confidence *= 0.7;
+            confidence *= if counts_value && is_past_verb(&w.to_lowercase()) {
+                0.85
+            } else {
+                0.7
+            };
         }
     }
     // Counting rows after pinning a near-unique column ("how many medals did Norway win")
@@ -348,6 +358,15 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     })
 }
 
+/// A past-tense or participle verb ("aired", "played", "won").
+fn is_past_verb(w: &str) -> bool {
+    (w.len() > 4 && w.ends_with("ed"))
+        || matches!(
+            w,
+            "won" | "lost" | "held" | "ran" | "came" | "went" | "got" | "took" | "began" | "sold"
+        )
+}
+
 /// Lower the confidence of plans that are well-formed SQL but unlikely readings.
 fn sanity(st: &mut State, plan: &mut Plan) {
     let mut seen = Vec::new();
@@ -377,10 +396,13 @@ fn sanity(st: &mut State, plan: &mut Plan) {
     if text_math {
         st.penalty *= 0.2;
     }
-    let asks_which = st
-        .toks
-        .iter()
-        .any(|t| matches!(t.norm.as_str(), "which" | "who" | "whom"));
+    // "the number of painters who scored 12" is a count with a relative clause, not a
+    // question asking which painter.
+    let counts = plan.measures.len() == 1 && plan.measures[0].agg == Agg::Count;
+    let asks_which = st.toks.iter().enumerate().any(|(i, t)| {
+        matches!(t.norm.as_str(), "which" | "who" | "whom")
+            && !(counts && i > 0 && st.toks[i - 1].kind == Kind::Word && !is_stopword(st.w(i - 1)))
+    });
     if asks_which && plan.dims.is_empty() && plan.select.is_empty() && plan.correlation.is_none() {
         // "which X ..." answered with a bare number: X was not found.
         st.penalty *= 0.35;
@@ -889,7 +911,9 @@ impl Shape {
                         && matches!(
                             st.w(i - 2),
                             "listed" | "appears" | "appear" | "occurs" | "mentioned" | "is" | "was"
-                        ) =>
+                        )
+                        // "what is the most wins" names what is maximized.
+                        && !linked(i + 1) =>
                 {
                     s.most_common = Some(w == "most");
                 }
@@ -996,6 +1020,12 @@ impl Shape {
 
 /// The next free content word (the thing counted: "penguins", "invoices").
 fn next_entity(st: &State, from: usize) -> Option<usize> {
+    // "how many times was the game aired": the rows counted are named after the verb.
+    let from = if st.w(from) == "times" {
+        from + 1
+    } else {
+        from
+    };
     (from..st.toks.len().min(from + 3)).find(|&k| {
         st.uses[k] == Use::Free
             && st.toks[k].kind == Kind::Word
@@ -1150,7 +1180,13 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             entity = Some(c);
             continue;
         }
-        if shape.concept.is_some() && entity.is_none() && (!numeric || info.role != Role::Measure) {
+        // "the last game released": the date column orders the rows, it is not the answer.
+        let orders_time = shape.time_order.is_some() && cat.col(c).data_type.is_temporal();
+        if shape.concept.is_some()
+            && entity.is_none()
+            && (!numeric || info.role != Role::Measure)
+            && !(orders_time && asked_noun(st).is_some())
+        {
             // "the coldest day": the thing that is coldest.
             entity = Some(c);
             continue;
@@ -1303,6 +1339,15 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
     } else if shape.count || shape.most_common.is_some() {
         let counted = entity_after_count(st, links, shape);
         match counted {
+            // "the number of painters who ...": one painter per row, so count the rows.
+            Some(c)
+                if entity == Some(c)
+                    && shape.most_common.is_none()
+                    && cat.columns[c].uniqueness >= 0.9
+                    && !shape.distinct =>
+            {
+                entity = None;
+            }
             Some(c)
                 if countable(cat, c, &dims)
                     && (shape.most_common.is_none() || entity.is_some())
@@ -1701,26 +1746,35 @@ fn total_column(cat: &Catalog) -> Option<usize> {
         .map(|c| c.index)
 }
 
+/// Whether a column's name says it holds people or teams ("Player", "Driver").
+fn names_people(cat: &Catalog, c: usize) -> bool {
+    cat.columns[c]
+        .words
+        .iter()
+        .any(|w| PERSON.contains(&w.word.as_str()))
+}
+
+const PERSON: &[&str] = &[
+    "name",
+    "player",
+    "driver",
+    "athlete",
+    "person",
+    "rider",
+    "candidate",
+    "artist",
+    "winner",
+    "coach",
+    "manager",
+    "member",
+    "competitor",
+    "president",
+    "team",
+    "author",
+];
+
 /// The column naming people or teams, for "who" questions.
 fn person_column(cat: &Catalog, filters: &[Filter]) -> Option<usize> {
-    const PERSON: &[&str] = &[
-        "name",
-        "player",
-        "driver",
-        "athlete",
-        "person",
-        "rider",
-        "candidate",
-        "artist",
-        "winner",
-        "coach",
-        "manager",
-        "member",
-        "competitor",
-        "president",
-        "team",
-        "author",
-    ];
     let texts: Vec<&crate::catalog::ColumnInfo> = cat
         .columns
         .iter()

@@ -102,3 +102,54 @@ fn if_yes_follow_ups_are_not_unplaced_words() {
     );
     assert!(q.contains("corr("), "{q}");
 }
+
+fn paintings() -> Schema {
+    let mut score = text("Composition", &["12", "14", "15", "x"]);
+    score.values.iter_mut().for_each(|v| v.1 = 5);
+    let mut painter = Column::new("Painter", DataType::String);
+    painter.distinct_count = Some(40);
+    Schema {
+        table: "data".into(),
+        row_count: 40,
+        columns: vec![painter, score],
+    }
+}
+
+#[test]
+fn a_bare_number_joined_to_its_column_by_in_is_a_value() {
+    let q = sql("how many painters scored 12 in composition?", &paintings());
+    assert!(q.contains("\"Composition\" = '12'"), "{q}");
+}
+
+#[test]
+fn counting_a_one_per_row_column_counts_rows() {
+    let q = sql(
+        "what is the number of painters who scored 14 in composition?",
+        &paintings(),
+    );
+    assert!(q.contains("COUNT(*)"), "{q}");
+    assert!(!q.contains("GROUP BY"), "{q}");
+}
+
+#[test]
+fn the_last_thing_released_names_the_row_not_the_date() {
+    let mut date = Column::new("Release date", DataType::Date);
+    date.min = Some(json!("2001-01-01"));
+    date.max = Some(json!("2013-01-31"));
+    let mut title = Column::new("Title", DataType::String);
+    title.distinct_count = Some(30);
+    let s = Schema {
+        table: "data".into(),
+        row_count: 30,
+        columns: vec![title, date],
+    };
+    let q = sql("what was the last game released?", &s);
+    assert!(q.contains("SELECT \"Title\""), "{q}");
+    assert!(q.contains("\"Release date\" DESC"), "{q}");
+}
+
+#[test]
+fn what_is_the_most_x_is_a_maximum() {
+    let q = sql("what is the most silver?", &medals());
+    assert_eq!(q, "SELECT MAX(\"Silver\") AS \"max_silver\" FROM \"data\"");
+}

@@ -356,7 +356,8 @@ fn edge(st: &mut State, links: &[Link], plan: &mut Plan) -> Option<RowQuery> {
         return None;
     }
     let select = if asks_who(st) {
-        super::person_column(st.cat, &plan.filters)?
+        // Only a column named for people; a guessed one is too often a notes column.
+        super::person_column(st.cat, &plan.filters).filter(|&c| super::names_people(st.cat, c))?
     } else {
         // The column next to the order word: "the last club", "which city is first".
         let near: Vec<(usize, usize)> = column_links(links)
