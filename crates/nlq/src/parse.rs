@@ -158,6 +158,9 @@ const FILLER: &[&str] = &[
     "if",
     "yes",
     "so",
+    // Relations between rows and the values named ("played against X", "during 1990").
+    "against",
+    "during",
 ];
 
 /// Parse a question into a plan, or say why it cannot be grounded.
@@ -301,12 +304,10 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         unexplained.push(t.raw.clone());
     }
     let mut confidence = st.penalty;
-    // Counting rows that hold a value found in the question ("how many games were aired on
-    // NBC"): a verb saying how the rows relate to the value changes nothing.
-    let counts_value = plan.measures.len() == 1
-        && plan.measures[0].agg == Agg::Count
-        && plan.dims.is_empty()
-        && links.iter().any(|l| matches!(l.target, Target::Value(..)));
+    // Questions pinned to a value found in the question ("how many games were aired on
+    // NBC", "who completed the race in the same time as X"): a verb saying how the rows
+    // relate to the value changes little.
+    let counts_value = links.iter().any(|l| matches!(l.target, Target::Value(..)));
     for w in &unexplained {
         if !HARD.contains(&w.to_lowercase().as_str()) && w.chars().any(|c| c.is_alphabetic()) {
             confidence *= if counts_value && is_past_verb(&w.to_lowercase()) {
@@ -330,10 +331,12 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
                     _ => false,
                 })
         });
-        let named_numeric = links
-            .iter()
-            .any(|l| matches!(l.target, Target::Column(c) if cat.col(c).data_type.is_numeric()));
-        match total_column(cat) {
+        let total = total_column(cat);
+        let named_numeric = links.iter().any(|l| {
+            matches!(l.target, Target::Column(c)
+                if cat.col(c).data_type.is_numeric() && Some(c) != total)
+        });
+        match total {
             // "how many medals did Norway win": the table keeps that count in its Total column.
             Some(t) if pinned && !named_numeric => {
                 plan.measures = vec![Measure {

@@ -74,6 +74,12 @@ fn counting_a_pinned_row_reads_its_total_column() {
 }
 
 #[test]
+fn total_medals_of_a_pinned_row_read_the_total_column() {
+    let q = sql("how many total medals did kenya win?", &medals());
+    assert!(q.contains("SUM(\"Total\")"), "{q}");
+}
+
+#[test]
 fn which_unnamed_noun_ranks_the_label_column() {
     let q = sql("which country has the most silver?", &medals());
     assert!(q.contains("\"Nation\""), "{q}");

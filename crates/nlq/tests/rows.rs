@@ -92,6 +92,11 @@ async fn first_and_last_listed() {
         first(&ask(&clubs, "which city is first on the list?").await),
         ["Amsterdam"]
     );
+    // Two order words pointing the same way are one step.
+    assert_eq!(
+        first(&ask(&clubs, "what is the next club listed after ajax?").await),
+        ["Feyenoord"]
+    );
 }
 
 #[tokio::test]

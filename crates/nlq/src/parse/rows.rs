@@ -285,13 +285,16 @@ fn neighbor(
     if !between_ok {
         return None;
     }
-    // A superlative or a comparison with another row needs more than a neighbour.
-    let other_order = (0..st.toks.len()).any(|k| {
-        k != word
-            && (AFTER.contains(&st.w(k)) || BEFORE.contains(&st.w(k)))
-            && st.uses[k] == Use::Free
-    });
-    if other_order {
+    // Order words pointing both ways ("after A, before B") need more than a neighbour;
+    // the same way twice ("the next airline listed after A") is one step.
+    let order_words: Vec<usize> = (0..st.toks.len())
+        .filter(|&k| st.uses[k] == Use::Free)
+        .filter(|&k| AFTER.contains(&st.w(k)) || BEFORE.contains(&st.w(k)))
+        .collect();
+    if order_words
+        .iter()
+        .any(|&k| AFTER.contains(&st.w(k)) != after)
+    {
         return None;
     }
     let q = if asks_count(st) {
@@ -322,7 +325,9 @@ fn neighbor(
         }
     };
     remove_anchor_filters(plan, &[anchor]);
-    st.claim(word, word + 1, Use::Lexicon);
+    for k in order_words {
+        st.claim(k, k + 1, Use::Lexicon);
+    }
     if let Some(k) = (word + 1..anchor.start).find(|&k| st.w(k) == "to") {
         st.claim(k, k + 1, Use::Lexicon);
     }
@@ -355,20 +360,21 @@ fn edge(st: &mut State, links: &[Link], plan: &mut Plan) -> Option<RowQuery> {
     if super::asked_noun(st).is_some() {
         return None;
     }
-    let select = if asks_who(st) {
-        // Only a column named for people; a guessed one is too often a notes column.
-        super::person_column(st.cat, &plan.filters).filter(|&c| super::names_people(st.cat, c))?
-    } else {
-        // The column next to the order word: "the last club", "which city is first".
-        let near: Vec<(usize, usize)> = column_links(links)
-            .into_iter()
-            .filter(|&(_, c)| !plan.filters.iter().any(|f| f.column == c))
-            .collect();
-        near.iter()
-            .find(|&&(s, _)| s > word && s <= word + 3)
-            .or_else(|| near.iter().rev().find(|&&(s, _)| s < word && s + 3 >= word))
-            .map(|&(_, c)| c)?
-    };
+    // The column next to the order word ("the last club", "which city is first"); for
+    // "who" without one, a column named for people (a guessed one is too often notes).
+    let near: Vec<(usize, usize)> = column_links(links)
+        .into_iter()
+        .filter(|&(_, c)| !plan.filters.iter().any(|f| f.column == c))
+        .collect();
+    let select = near
+        .iter()
+        .find(|&&(s, _)| s > word && s <= word + 3)
+        .or_else(|| near.iter().rev().find(|&&(s, _)| s < word && s + 3 >= word))
+        .map(|&(_, c)| c)
+        .or_else(|| {
+            super::person_column(st.cat, &plan.filters)
+                .filter(|&c| asks_who(st) && super::names_people(st.cat, c))
+        })?;
     st.claim(word, word + 1, Use::Lexicon);
     for k in 0..st.toks.len() {
         if LISTED.contains(&st.w(k)) && st.uses[k] == Use::Free {
