@@ -212,6 +212,18 @@ fn row_summary(rq: &RowQuery, schema: &Schema) -> String {
             name(*select),
             if *last { "last" } else { "first" }
         ),
+        RowQuery::Pick {
+            among,
+            select,
+            by,
+            desc,
+        } => format!(
+            "{} with the {} {} where {}",
+            name(*select),
+            if *desc { "highest" } else { "lowest" },
+            name(*by),
+            filter_text(among, schema)
+        ),
         RowQuery::Difference { a, b, abs } => format!(
             "{} between {} and {}",
             if *abs {

@@ -256,6 +256,7 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         plan.rows = Some(rq);
     } else {
         build(&mut st, &links, &shape, &mut plan)?;
+        first_rows(&st, &shape, &mut plan);
         sanity(&mut st, &mut plan);
     }
     exclude_summary_rows(cat, &mut plan);
@@ -307,7 +308,12 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     // Questions pinned to a value found in the question ("how many games were aired on
     // NBC", "who completed the race in the same time as X"): a verb saying how the rows
     // relate to the value changes little.
-    let counts_value = links.iter().any(|l| matches!(l.target, Target::Value(..)));
+    let counts_value = links.iter().any(|l| matches!(l.target, Target::Value(..)))
+        || plan.date_range.is_some()
+        || plan
+            .filters
+            .iter()
+            .any(|f| f.phrase != SUMMARY_PHRASE && !f.phrase.is_empty());
     for w in &unexplained {
         if !HARD.contains(&w.to_lowercase().as_str()) && w.chars().any(|c| c.is_alphabetic()) {
             confidence *= if counts_value && is_past_verb(&w.to_lowercase()) {
@@ -361,6 +367,27 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     })
 }
 
+/// "the average losses of the first three on the list": an aggregate over the first (or
+/// last) n rows as listed, not a ranking.
+fn first_rows(st: &State, shape: &Shape, plan: &mut Plan) {
+    let Some((i, n, _)) = shape.top else { return };
+    let last = match st.w(i) {
+        "first" => false,
+        "last" => true,
+        _ => return,
+    };
+    let aggregate = !plan.measures.is_empty()
+        && plan.dims.iter().all(|d| matches!(d, Dim::Column(_)))
+        && plan.select.is_empty();
+    if aggregate && n > 1 {
+        plan.head = Some((n, last));
+        plan.dims.clear();
+        plan.limit = None;
+        plan.order = None;
+        plan.with_ties = false;
+    }
+}
+
 /// A past-tense or participle verb ("aired", "played", "won").
 fn is_past_verb(w: &str) -> bool {
     (w.len() > 4 && w.ends_with("ed"))
@@ -412,6 +439,8 @@ fn sanity(st: &mut State, plan: &mut Plan) {
     }
 }
 
+const SUMMARY_PHRASE: &str = "(summary row excluded)";
+
 /// Spreadsheet tables often carry a "Total" row; it must not be counted or ranked.
 fn exclude_summary_rows(cat: &Catalog, plan: &mut Plan) {
     for c in &cat.columns {
@@ -427,7 +456,7 @@ fn exclude_summary_rows(cat: &Catalog, plan: &mut Plan) {
                     column: c.index,
                     op: Op::Ne,
                     values: vec![Lit::Str(v.text.clone())],
-                    phrase: "(summary row excluded)".into(),
+                    phrase: SUMMARY_PHRASE.into(),
                 });
             }
         }

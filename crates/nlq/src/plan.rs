@@ -190,6 +190,14 @@ pub enum RowQuery {
     /// `select` of the first or last row (of those the plan's filters keep) in table order:
     /// "the last club listed".
     Edge { select: usize, last: bool },
+    /// Which of the named rows comes first by `by`: "which came out first, A or B",
+    /// "who scored more points, A or B". `among` picks the candidates.
+    Pick {
+        among: Filter,
+        select: usize,
+        by: usize,
+        desc: bool,
+    },
     /// `a - b`; absolute for "the difference between", signed for "how many more".
     Difference { a: Side, b: Side, abs: bool },
     /// `select` of the other rows whose `column` equals the anchor row's, or their count:
@@ -218,6 +226,9 @@ pub struct Plan {
     /// Correlation of two columns.
     pub correlation: Option<(usize, usize)>,
     pub distinct: bool,
+    /// Only the first (`false`) or last (`true`) n rows in table order count:
+    /// "the average score of the first three teams".
+    pub head: Option<(u64, bool)>,
     /// A question about rows relative to other rows; when set, it is the whole query
     /// (with `filters` and `date_range` narrowing the rows it looks at, where it says so).
     pub rows: Option<RowQuery>,

@@ -135,7 +135,25 @@ use chrono::Datelike;
 
 /// Render the plan; fails only if the result does not parse (a bug, reported as such).
 pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
-    let table = ident(&schema.table);
+    let table = match plan.head {
+        // The first or last n rows in file order, under the table's own name.
+        Some((n, last)) => {
+            let row = ident(ROW);
+            let cut = if last {
+                format!(
+                    "{row} > (SELECT COUNT(*) FROM {t}) - {n}",
+                    t = ident(&schema.table)
+                )
+            } else {
+                format!("{row} <= {n}")
+            };
+            format!(
+                "(SELECT * FROM (SELECT *, ROW_NUMBER() OVER () AS {row} FROM {t}) AS \"numbered\" WHERE {cut}) AS {t}",
+                t = ident(&schema.table)
+            )
+        }
+        None => ident(&schema.table),
+    };
     let wh = where_clause(plan, schema);
     let sql = if let Some(rq) = &plan.rows {
         row_query(rq, plan, schema)
@@ -322,6 +340,21 @@ fn row_query(rq: &RowQuery, plan: &Plan, schema: &Schema) -> String {
                 col(*select)
             )
         }
+        RowQuery::Pick {
+            among,
+            select,
+            by,
+            desc,
+        } => format!(
+            "SELECT {}, {} FROM {} WHERE {} AND {} IS NOT NULL ORDER BY {} {} LIMIT 1",
+            col(*select),
+            col(*by),
+            ident(&schema.table),
+            filter_expr(among, schema),
+            col(*by),
+            col(*by),
+            if *desc { "DESC" } else { "ASC" }
+        ),
         RowQuery::Difference { a, b, abs } => {
             let diff = format!("{} - {}", side_expr(a, schema), side_expr(b, schema));
             if *abs {

@@ -147,3 +147,36 @@ async fn rows_sharing_a_value() {
         ["Petra Novak"]
     );
 }
+
+#[tokio::test]
+async fn one_of_two_named_rows() {
+    let medals = table("medals", MEDALS);
+    assert_eq!(
+        first(&ask(&medals, "which nation won more silver, kenya or chile?").await),
+        ["Kenya"]
+    );
+    let clubs = table("clubs", CLUBS);
+    assert_eq!(
+        first(&ask(&clubs, "which club was founded first, twente or feyenoord?").await),
+        ["Feyenoord"]
+    );
+}
+
+#[tokio::test]
+async fn aggregates_over_the_first_rows_listed() {
+    let medals = table("medals", MEDALS);
+    assert_eq!(
+        first(
+            &ask(
+                &medals,
+                "what is the average gold of the first two nations?"
+            )
+            .await
+        ),
+        ["7.0"]
+    );
+    assert_eq!(
+        first(&ask(&medals, "what is the total silver of the last 3 nations?").await),
+        ["5"]
+    );
+}

@@ -113,6 +113,7 @@ fn remove_anchor_filters(plan: &mut Plan, used: &[&Anchor]) {
 pub(super) fn read(st: &mut State, links: &[Link], plan: &mut Plan) -> Option<RowQuery> {
     let anchors = anchors(st, links);
     difference(st, links, &anchors, plan)
+        .or_else(|| either(st, links, &anchors, plan))
         .or_else(|| same_as(st, links, &anchors, plan))
         .or_else(|| neighbor(st, links, &anchors, plan))
         .or_else(|| edge(st, links, plan))
@@ -206,6 +207,59 @@ fn difference(
         }
     }
     Some(q)
+}
+
+/// Comparative words and the direction they rank in; `true` marks words about time
+/// ("earlier", "first"), which rank by the table's date or year when no column is named.
+fn comparative(w: &str) -> Option<(bool, bool)> {
+    Some(match w {
+        "more" | "higher" | "greater" | "larger" | "bigger" | "most" | "highest" | "better" => {
+            (true, false)
+        }
+        "less" | "fewer" | "lower" | "smaller" | "least" | "fewest" | "lowest" => (false, false),
+        "later" | "last" | "latest" | "newer" | "recent" => (true, true),
+        "earlier" | "first" | "sooner" | "older" | "earliest" => (false, true),
+        _ => return None,
+    })
+}
+
+/// "which came out first, A or B", "who scored more goals, A or B": two values of one
+/// column joined by "or", ranked by the column the comparison names.
+fn either(st: &mut State, links: &[Link], anchors: &[Anchor], plan: &mut Plan) -> Option<RowQuery> {
+    let (a, b) = anchors.windows(2).find_map(|w| {
+        let (a, b) = (&w[0], &w[1]);
+        let joined = a.column == b.column
+            && b.start > a.end
+            && b.start - a.end <= 2
+            && (a.end..b.start).any(|k| st.w(k) == "or");
+        joined.then_some((a, b))
+    })?;
+    let (word, (desc, about_time)) = (0..st.toks.len())
+        .filter(|&k| st.uses[k] == Use::Free && st.w(k + 1) != "than")
+        .find_map(|k| Some((k, comparative(st.w(k))?)))?;
+    let named = measures_named(st, links, plan)
+        .into_iter()
+        .map(|(_, c)| c)
+        .find(|&c| c != a.column);
+    let by = match named {
+        Some(c) => c,
+        None if about_time => st.cat.time_column().or_else(|| st.cat.year_column())?,
+        None => return None,
+    };
+    let among = Filter {
+        column: a.column,
+        op: Op::In,
+        values: vec![Lit::Str(a.value.clone()), Lit::Str(b.value.clone())],
+        phrase: phrase(&st.toks, a.start, b.end),
+    };
+    remove_anchor_filters(plan, &[a, b]);
+    st.claim(word, word + 1, Use::Lexicon);
+    Some(RowQuery::Pick {
+        among,
+        select: a.column,
+        by,
+        desc,
+    })
 }
 
 /// "which X has the same Y as A", "how many have the same Y as A".
