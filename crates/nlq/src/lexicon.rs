@@ -79,8 +79,6 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
     ("w", "won"),
     ("l", "lost"),
     ("d", "drawn"),
-    ("ep", "episode"),
-    ("eps", "episodes"),
     ("apps", "appearances"),
     ("att", "attendance"),
 ];

@@ -49,6 +49,8 @@ struct Comparison {
 struct State<'a> {
     toks: Vec<Token>,
     uses: Vec<Use>,
+    /// What each link of `Use::Link(k)` points at.
+    link_targets: Vec<Target>,
     cat: &'a Catalog<'a>,
     ctx: &'a Context,
     penalty: f32,
@@ -171,6 +173,7 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     }
     let mut st = State {
         uses: vec![Use::Free; toks.len()],
+        link_targets: Vec::new(),
         toks,
         cat,
         ctx,
@@ -205,6 +208,7 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     for (k, l) in links.iter().enumerate() {
         st.claim(l.start, l.end, Use::Link(k));
     }
+    st.link_targets = links.iter().map(|l| l.target.clone()).collect();
     if std::env::var_os("NLQ_DEBUG").is_some() {
         eprintln!("links: {links:?}");
     }
@@ -260,6 +264,14 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         sanity(&mut st, &mut plan);
     }
     exclude_summary_rows(cat, &mut plan);
+    if plan.rows.is_none() && unpicked_either(&st, &links, &plan) {
+        // "which team scored more, A or B" answered without choosing between A and B.
+        st.penalty *= 0.3;
+    }
+    if counts_a_quantity(&st, &shape, &plan) {
+        // "how many points did they score": points are a number in a cell, not rows.
+        st.penalty *= 0.4;
+    }
 
     // Confidence: every content word should be explained by something.
     let mut unexplained = Vec::new();
@@ -326,7 +338,15 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     // Counting rows after pinning a near-unique column ("how many medals did Norway win")
     // answers 1: the question meant a value of that row, which we did not find.
     let count_rows = plan.measures.len() == 1 && plan.measures[0].agg == Agg::Count;
-    if count_rows && plan.dims.is_empty() && cat.schema.row_count > 5 {
+    let count_distinct = match plan.measures.as_slice() {
+        [Measure {
+            agg: Agg::CountDistinct,
+            column: Some(c),
+        }] => Some(*c),
+        _ => None,
+    };
+    if (count_rows || count_distinct.is_some()) && plan.dims.is_empty() && cat.schema.row_count > 5
+    {
         let pinned = plan.filters.iter().any(|f| {
             f.op == Op::Eq
                 && f.values.iter().all(|v| match v {
@@ -343,6 +363,12 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
                 if cat.col(c).data_type.is_numeric() && Some(c) != total)
         });
         match total {
+            // "the number of cylinders the Standard 8 has": that row's value of the column.
+            _ if pinned && count_distinct.is_some() => {
+                plan.measures.clear();
+                plan.select = count_distinct.into_iter().collect();
+            }
+            _ if count_distinct.is_some() => {}
             // "how many medals did Norway win": the table keeps that count in its Total column.
             Some(t) if pinned && !named_numeric => {
                 plan.measures = vec![Measure {
@@ -430,7 +456,15 @@ fn sanity(st: &mut State, plan: &mut Plan) {
     // question asking which painter.
     let counts = plan.measures.len() == 1 && plan.measures[0].agg == Agg::Count;
     let asks_which = st.toks.iter().enumerate().any(|(i, t)| {
-        matches!(t.norm.as_str(), "which" | "who" | "whom")
+        let which = matches!(t.norm.as_str(), "which" | "who" | "whom")
+            || (i == 0 && matches!(t.norm.as_str(), "when" | "where"))
+            // "what nation ...": a text column asked for.
+            || (t.norm == "what"
+                && matches!(st.uses.get(i + 1), Some(Use::Link(_)))
+                && st.toks.get(i + 1).is_some_and(|_| {
+                    text_link_at(st, i + 1)
+                }));
+        which
             && !(counts && i > 0 && st.toks[i - 1].kind == Kind::Word && !is_stopword(st.w(i - 1)))
     });
     if asks_which && plan.dims.is_empty() && plan.select.is_empty() && plan.correlation.is_none() {
@@ -440,6 +474,53 @@ fn sanity(st: &mut State, plan: &mut Plan) {
 }
 
 const SUMMARY_PHRASE: &str = "(summary row excluded)";
+
+/// Two values of one column joined by "or" in a question that asks to choose one.
+fn unpicked_either(st: &State, links: &[Link], plan: &Plan) -> bool {
+    let values: Vec<(usize, usize, usize)> = links
+        .iter()
+        .filter_map(|l| match l.target {
+            Target::Value(c, _) => Some((l.start, l.end, c)),
+            _ => None,
+        })
+        .collect();
+    let pair = values
+        .windows(2)
+        .any(|w| w[0].2 == w[1].2 && w[1].0 > w[0].1 && (w[0].1..w[1].0).any(|k| st.w(k) == "or"));
+    let choose = matches!(
+        st.w(0),
+        "did" | "does" | "do" | "is" | "was" | "which" | "who"
+    ) || !plan.select.is_empty();
+    pair && choose
+}
+
+/// "how many points/goals/votes ...": amounts held in cells, which a row count misreads.
+fn counts_a_quantity(st: &State, shape: &Shape, plan: &Plan) -> bool {
+    let count_rows = matches!(
+        plan.measures.as_slice(),
+        [Measure {
+            agg: Agg::Count,
+            column: None
+        }]
+    );
+    count_rows
+        && shape.entity_word.is_some_and(|k| {
+            matches!(
+                st.w(k),
+                "points" | "goals" | "votes" | "runs" | "yards" | "minutes" | "seconds" | "dollars"
+            )
+        })
+}
+
+/// Whether the token at `i` is part of a link to a text column.
+fn text_link_at(st: &State, i: usize) -> bool {
+    let Some(Use::Link(k)) = st.uses.get(i) else {
+        return false;
+    };
+    st.link_targets.get(*k).is_some_and(
+        |t| matches!(t, Target::Column(c) if st.cat.col(*c).data_type == DataType::String),
+    )
+}
 
 /// Spreadsheet tables often carry a "Total" row; it must not be counted or ranked.
 fn exclude_summary_rows(cat: &Catalog, plan: &mut Plan) {
@@ -825,7 +906,7 @@ fn value_filters(st: &State, links: &[Link], plan: &mut Plan) {
             let negated = l.start > 0
                 && matches!(
                     st.w(l.start - 1),
-                    "not" | "except" | "excluding" | "besides" | "other"
+                    "not" | "non" | "except" | "excluding" | "besides" | "other"
                 );
             match by_col
                 .iter_mut()

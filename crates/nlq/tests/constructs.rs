@@ -159,3 +159,30 @@ fn what_is_the_most_x_is_a_maximum() {
     let q = sql("what is the most silver?", &medals());
     assert_eq!(q, "SELECT MAX(\"Silver\") AS \"max_silver\" FROM \"data\"");
 }
+
+#[test]
+fn the_number_of_x_of_a_pinned_row_is_its_value() {
+    let mut s = medals();
+    s.columns.retain(|c| c.name != "Total");
+    // Two cars per engine: counting engines in general is a real question.
+    let mut engine = text("Engine", &["V8", "Inline 6", "V6", "Flat 4"]);
+    engine.values.iter_mut().for_each(|v| v.1 = 2);
+    s.columns.push(engine);
+    let q = sql("number of engines that kenya has", &s);
+    assert!(q.starts_with("SELECT \"Engine\" FROM"), "{q}");
+}
+
+#[test]
+fn choosing_between_two_rows_without_a_ranking_abstains() {
+    let s = medals();
+    let a = answer("which nation is nicer, kenya or chile?", &s, &today());
+    assert!(matches!(a, Answer::Clarify { .. }), "{a:?}");
+}
+
+#[test]
+fn counting_points_is_not_counting_rows() {
+    let mut s = medals();
+    s.columns[1].values.iter_mut().for_each(|v| v.1 = 3);
+    let a = answer("how many points did kenya score?", &s, &today());
+    assert!(matches!(a, Answer::Clarify { .. }), "{a:?}");
+}
