@@ -271,7 +271,13 @@ fn one(tokens: &[Token], i: usize, today: NaiveDate, data_year: i32) -> Option<D
             ))
         }
         "since" | "after" | "before" | "until" => {
-            let (a, b, e) = simple(tokens, i + 1, data_year)?;
+            // "after the year 1950": the year is the date meant.
+            let at = if n(i + 1) == "the" && n(i + 2) == "year" {
+                i + 3
+            } else {
+                i + 1
+            };
+            let (a, b, e) = simple(tokens, at, data_year)?;
             let (from, to) = match cur {
                 "since" => (a, today.max(a)),
                 "after" => (b + Duration::days(1), ymd(9999, 12, 31)),
@@ -376,6 +382,14 @@ mod tests {
         assert_eq!(
             one_hit("from 2013 to 2014", "2020-01-01"),
             s("2013-01-01", "2014-12-31")
+        );
+        assert_eq!(
+            one_hit("still in service after the year 1950", "2020-01-01"),
+            s("1951-01-01", "9999-12-31")
+        );
+        assert_eq!(
+            one_hit("published in the 1830's", "2020-01-01"),
+            s("1830-01-01", "1839-12-31")
         );
         assert_eq!(
             one_hit("between Jan and March 2023", "2024-01-01"),

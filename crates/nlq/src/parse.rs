@@ -484,14 +484,22 @@ fn unpicked_either(st: &State, links: &[Link], plan: &Plan) -> bool {
             _ => None,
         })
         .collect();
-    let pair = values
-        .windows(2)
-        .any(|w| w[0].2 == w[1].2 && w[1].0 > w[0].1 && (w[0].1..w[1].0).any(|k| st.w(k) == "or"));
+    let pair = values.windows(2).find_map(|w| {
+        let joined =
+            w[0].2 == w[1].2 && w[1].0 > w[0].1 && (w[0].1..w[1].0).any(|k| st.w(k) == "or");
+        joined.then_some(w[0].2)
+    });
     let choose = matches!(
         st.w(0),
         "did" | "does" | "do" | "is" | "was" | "which" | "who"
     ) || !plan.select.is_empty();
-    pair && choose
+    // "which model is a diesel, the tour or the aspect": another value does the choosing.
+    let chosen_by_filter = pair.is_some_and(|c| {
+        plan.filters
+            .iter()
+            .any(|f| f.column != c && f.phrase != SUMMARY_PHRASE && !f.phrase.is_empty())
+    });
+    pair.is_some() && choose && !chosen_by_filter
 }
 
 /// "how many points/goals/votes ...": amounts held in cells, which a row count misreads.

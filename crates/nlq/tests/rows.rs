@@ -180,3 +180,12 @@ async fn aggregates_over_the_first_rows_listed() {
         ["5"]
     );
 }
+
+#[tokio::test]
+async fn the_order_word_nearest_the_anchor_counts() {
+    let race = table("race", RACE);
+    assert_eq!(
+        first(&ask(&race, "what is the next name to be listed after anna berg?").await),
+        ["Maria Lopez"]
+    );
+}

@@ -270,7 +270,7 @@ fn same_as(
     plan: &mut Plan,
 ) -> Option<RowQuery> {
     let same = position(st, |w| w == "same")?;
-    let as_ = (same + 1..st.toks.len().min(same + 7)).find(|&i| st.w(i) == "as")?;
+    let as_ = (same + 1..st.toks.len().min(same + 11)).find(|&i| st.w(i) == "as")?;
     // "the same number of times as X" compares counts of rows, which this does not do.
     if (same..as_).any(|k| st.w(k) == "times") {
         return None;
@@ -313,25 +313,27 @@ fn neighbor(
     anchors: &[Anchor],
     plan: &mut Plan,
 ) -> Option<RowQuery> {
-    let (word, after) = (0..st.toks.len()).find_map(|i| {
+    // The order word closest before the anchor ("the next airline listed after A"), which
+    // must follow it closely ("after petra", "previous ship to sibir"). Only a value held
+    // by exactly one row says which row to step from.
+    let (word, after, anchor) = (0..st.toks.len()).rev().find_map(|i| {
         if st.uses[i] != Use::Free {
             return None;
         }
         let w = st.w(i);
-        if AFTER.contains(&w) {
-            Some((i, true))
+        let after = if AFTER.contains(&w) {
+            true
         } else if BEFORE.contains(&w) {
-            Some((i, false))
+            false
         } else {
-            None
-        }
+            return None;
+        };
+        let anchor = anchors
+            .iter()
+            .find(|a| a.start > i && a.start <= i + 5)
+            .filter(|a| a.rows == 1)?;
+        Some((i, after, anchor))
     })?;
-    // The anchor follows the order word closely ("after petra", "previous ship to sibir").
-    // Only a value held by exactly one row says which row to step from.
-    let anchor = anchors
-        .iter()
-        .find(|a| a.start > word && a.start <= word + 5)
-        .filter(|a| a.rows == 1)?;
     let between_ok = (word + 1..anchor.start).all(|k| {
         matches!(st.uses[k], Use::Free | Use::Link(_))
             && !matches!(st.toks[k].kind, Kind::Number { .. })
