@@ -81,6 +81,7 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
     ("d", "drawn"),
     ("apps", "appearances"),
     ("att", "attendance"),
+    ("ep", "episodes"),
 ];
 
 /// Unit suffixes in column names: "body_mass_g", "flipper_length_mm".

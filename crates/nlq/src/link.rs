@@ -162,7 +162,7 @@ fn column_spans(tokens: &[Token], free: &[bool], i: usize, c: &ColumnInfo) -> Op
         _ => {
             let mut l = link(i, end, c.index, score, fuzzy);
             l.fuzzy = fuzzy;
-            l.exact = min_q >= 0.95 && !fuzzy;
+            l.exact = min_q >= 1.0 && !fuzzy;
             Some(l)
         }
     }

@@ -1328,7 +1328,11 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
     }
     // "which country has the most X" where no column is called country: the thing ranked
     // is a row, named by the table's label column.
-    if entity.is_none() && (shape.superlative.is_some() || shape.concept.is_some()) {
+    // "which communes have a population above 30,000": the same for a lookup.
+    let lookup = !shape.count
+        && shape.aggs.is_empty()
+        && (!plan.filters.is_empty() || plan.date_range.is_some());
+    if entity.is_none() && (shape.superlative.is_some() || shape.concept.is_some() || lookup) {
         // A time word ("what year ...") asks for a date, not a row label.
         let noun = asked_noun(st).filter(|&k| grain_word(st.w(k)).is_none() && st.w(k) != "date");
         if let Some(k) = noun {
@@ -1826,7 +1830,10 @@ fn asked_noun(st: &State) -> Option<usize> {
         }
         let w = t.norm.as_str();
         let skip = is_stopword(w)
-            || matches!(w, "first" | "last" | "top" | "most" | "least")
+            || matches!(
+                w,
+                "first" | "last" | "top" | "most" | "least" | "earliest" | "latest" | "newest"
+            )
             || agg_word(w).is_some()
             || superlative_concept(w).is_some();
         if matches!(st.uses[k], Use::Link(_)) {

@@ -186,3 +186,28 @@ fn counting_points_is_not_counting_rows() {
     let a = answer("how many points did kenya score?", &s, &today());
     assert!(matches!(a, Answer::Clarify { .. }), "{a:?}");
 }
+
+#[test]
+fn which_unnamed_noun_with_a_condition_lists_the_label_column() {
+    let mut s = medals();
+    s.columns.retain(|c| c.name != "Total");
+    let q = sql("which countries have a gold above 4?", &s);
+    assert!(q.starts_with("SELECT DISTINCT \"Nation\""), "{q}");
+    assert!(q.contains("\"Gold\" > 4"), "{q}");
+}
+
+#[test]
+fn a_stored_count_needs_the_columns_own_word() {
+    let s = Schema {
+        table: "data".into(),
+        row_count: 20,
+        columns: vec![
+            text("Series", &["One", "Two", "Three", "Four"]),
+            Column::new("No. of Ep.", DataType::Integer),
+        ],
+    };
+    // "episodes" reaches "Ep." through the abbreviation: a filter here, not a sum.
+    let q = sql("how many series had 8 episodes?", &s);
+    assert!(q.contains("COUNT("), "{q}");
+    assert!(q.contains("= 8"), "{q}");
+}
