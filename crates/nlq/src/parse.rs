@@ -163,6 +163,8 @@ const FILLER: &[&str] = &[
     // Relations between rows and the values named ("played against X", "during 1990").
     "against",
     "during",
+    // "according to this table".
+    "according",
 ];
 
 /// Parse a question into a plan, or say why it cannot be grounded.
@@ -358,10 +360,16 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
                 })
         });
         let total = total_column(cat);
-        let named_numeric = links.iter().any(|l| {
-            matches!(l.target, Target::Column(c)
-                if cat.col(c).data_type.is_numeric() && Some(c) != total)
-        });
+        let numeric_named: Vec<usize> = links
+            .iter()
+            .filter_map(|l| match l.target {
+                Target::Column(c) if cat.col(c).data_type.is_numeric() && Some(c) != total => {
+                    Some(c)
+                }
+                _ => None,
+            })
+            .collect();
+        let named_numeric = !numeric_named.is_empty();
         match total {
             // "the number of cylinders the Standard 8 has": that row's value of the column.
             _ if pinned && count_distinct.is_some() => {
@@ -369,6 +377,13 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
                 plan.select = count_distinct.into_iter().collect();
             }
             _ if count_distinct.is_some() => {}
+            // "how many in-favour votes did Rutgers give": the one numeric column named.
+            _ if pinned && numeric_named.len() == 1 => {
+                plan.measures = vec![Measure {
+                    agg: Agg::Sum,
+                    column: Some(numeric_named[0]),
+                }];
+            }
             // "how many medals did Norway win": the table keeps that count in its Total column.
             Some(t) if pinned && !named_numeric => {
                 plan.measures = vec![Measure {
@@ -1256,6 +1271,17 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             "most" => Agg::Max,
             "least" | "fewest" => Agg::Min,
             w => agg_word(w).unwrap_or(Agg::Sum),
+        })
+        .or_else(|| {
+            // "which song has the most in US R&B": the superlative applies to the column.
+            let k = l.start.checked_sub(2)?;
+            let numeric = cat.col(c).data_type.is_numeric();
+            (numeric && st.w(k + 1) == "in").then_some(())?;
+            match st.w(k) {
+                "most" | "highest" => Some(Agg::Max),
+                "least" | "lowest" | "fewest" => Some(Agg::Min),
+                _ => None,
+            }
         });
         let interrogative = preceded_by(st, l.start, |w| {
             matches!(w, "which" | "what" | "who" | "whose" | "name" | "list")

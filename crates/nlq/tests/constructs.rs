@@ -211,3 +211,17 @@ fn a_stored_count_needs_the_columns_own_word() {
     assert!(q.contains("COUNT("), "{q}");
     assert!(q.contains("= 8"), "{q}");
 }
+
+#[test]
+fn how_many_of_a_named_column_for_a_pinned_row_is_its_value() {
+    let q = sql("how many silver medals did kenya get?", &medals());
+    assert!(q.contains("SUM(\"Silver\")"), "{q}");
+    assert!(q.contains("'Kenya'"), "{q}");
+}
+
+#[test]
+fn the_most_in_a_column_is_its_maximum() {
+    let q = sql("which nation has the most in silver?", &medals());
+    assert!(q.contains("\"Silver\" DESC"), "{q}");
+    assert!(q.contains("\"Nation\""), "{q}");
+}
