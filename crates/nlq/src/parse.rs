@@ -270,10 +270,6 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
         // "which team scored more, A or B" answered without choosing between A and B.
         st.penalty *= 0.3;
     }
-    if counts_a_quantity(&st, &shape, &plan) {
-        // "how many points did they score": points are a number in a cell, not rows.
-        st.penalty *= 0.4;
-    }
 
     // Confidence: every content word should be explained by something.
     let mut unexplained = Vec::new();
@@ -394,6 +390,10 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
             _ if pinned => confidence *= 0.3,
             _ => {}
         }
+    }
+    if counts_a_quantity(&st, &shape, &plan) {
+        // "how many points did they score": points are a number in a cell, not rows.
+        confidence *= 0.4;
     }
     for l in &links {
         if l.fuzzy {
