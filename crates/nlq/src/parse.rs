@@ -210,6 +210,7 @@ pub fn parse(question: &str, cat: &Catalog, ctx: &Context) -> Result<Parsed, Str
     for (k, l) in links.iter().enumerate() {
         st.claim(l.start, l.end, Use::Link(k));
     }
+    quoted_column_descriptions(&mut st, &links);
     st.link_targets = links.iter().map(|l| l.target.clone()).collect();
     if std::env::var_os("NLQ_DEBUG").is_some() {
         eprintln!("links: {links:?}");
@@ -742,6 +743,23 @@ fn num_for_compare(t: &Token) -> Option<f64> {
             ..
         } => Some(value),
         _ => None,
+    }
+}
+
+/// `the "compound" sentiment score column`: words between a quoted column name and the
+/// word "column" describe that column; they ask for nothing more.
+fn quoted_column_descriptions(st: &mut State, links: &[Link]) {
+    for l in links {
+        if !matches!(l.target, Target::Column(_)) || st.toks[l.start].kind != Kind::Quoted {
+            continue;
+        }
+        let end = (l.end..st.toks.len().min(l.end + 4))
+            .find(|&k| matches!(st.w(k), "column" | "field" | "variable" | "feature"));
+        if let Some(end) = end {
+            if (l.end..end).all(|k| st.uses[k] == Use::Free) {
+                st.claim(l.end, end + 1, Use::Lexicon);
+            }
+        }
     }
 }
 
@@ -1647,11 +1665,13 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             "missing" | "null" | "nulls" | "blank" | "empty"
         )
     }) {
-        let target = plan
-            .measures
-            .iter()
-            .filter_map(|m| m.column)
-            .next()
+        // A column the question quotes ("null values in the "min_p" column") comes first.
+        let quoted = links.iter().find_map(|l| match l.target {
+            Target::Column(c) if st.toks[l.start].kind == Kind::Quoted => Some(c),
+            _ => None,
+        });
+        let target = quoted
+            .or(plan.measures.iter().filter_map(|m| m.column).next())
             .or(entity)
             .or(mentions.first().copied());
         if let Some(c) = target {

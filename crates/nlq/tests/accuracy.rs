@@ -8,7 +8,7 @@ mod harness;
 const FLOORS: &[(&str, usize, usize)] = &[
     ("business-dev", 67, 3),
     ("wtq-dev", 101, 36),
-    ("dabench-dev", 21, 20),
+    ("dabench-dev", 23, 20),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

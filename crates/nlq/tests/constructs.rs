@@ -225,3 +225,35 @@ fn the_most_in_a_column_is_its_maximum() {
     assert!(q.contains("\"Silver\" DESC"), "{q}");
     assert!(q.contains("\"Nation\""), "{q}");
 }
+
+fn storms() -> Schema {
+    Schema {
+        table: "data".into(),
+        row_count: 100,
+        columns: vec![
+            text("name", &[]),
+            Column::new("max_storm_cat", DataType::Integer),
+            Column::new("min_p", DataType::Float),
+            Column::new("compound", DataType::Float),
+        ],
+    }
+}
+
+#[test]
+fn missing_values_of_the_quoted_column() {
+    let q = sql(
+        "How many storms have null values in the \"min_p\" column?",
+        &storms(),
+    );
+    assert!(q.contains("COUNT(\"min_p\")"), "{q}");
+}
+
+#[test]
+fn words_describing_a_quoted_column_are_not_unplaced() {
+    let q = sql(
+        "Calculate the mean and standard deviation of the \"compound\" sentiment score column.",
+        &storms(),
+    );
+    assert!(q.contains("AVG(\"compound\")"), "{q}");
+    assert!(q.contains("stddev(\"compound\")"), "{q}");
+}
