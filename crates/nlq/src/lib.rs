@@ -21,7 +21,10 @@
 //! 3. [`link`] scores spans of the question against columns (exact, stem, synonym,
 //!    abbreviation, fuzzy) and values, and keeps the best non-overlapping links.
 //! 4. [`dates`] resolves absolute and relative date phrases against `ctx.today`.
-//! 5. [`parse`] turns links plus the [`lexicon`] words into a [`plan::Plan`].
+//! 5. [`parse`] turns links plus the [`lexicon`] words into a [`plan::Plan`]; questions
+//!    about rows relative to other rows (next/previous/first listed, differences between
+//!    rows, "same as", "A or B") become a [`plan::RowQuery`] (`parse/rows.rs`), and
+//!    `parse/checks.rs` lowers the confidence of unlikely readings.
 //! 6. [`sql`] renders the plan with quoted identifiers and escaped literals and checks the
 //!    result parses; [`interpret`] describes it in words.
 

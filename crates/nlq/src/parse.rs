@@ -12,7 +12,12 @@ use crate::text::{tokenize, Kind, Token};
 use crate::{Context, DataType};
 use chrono::Datelike;
 
+mod answer_column;
+mod checks;
 mod rows;
+
+use answer_column::{asked_noun, label_column, names_people, person_column, total_column};
+use checks::{counts_a_quantity, is_past_verb, sanity, unpicked_either};
 
 /// A plan and how sure the parser is about it.
 #[derive(Debug, Clone)]
@@ -430,121 +435,7 @@ fn first_rows(st: &State, shape: &Shape, plan: &mut Plan) {
     }
 }
 
-/// A past-tense or participle verb ("aired", "played", "won").
-fn is_past_verb(w: &str) -> bool {
-    (w.len() > 4 && w.ends_with("ed"))
-        || matches!(
-            w,
-            "won" | "lost" | "held" | "ran" | "came" | "went" | "got" | "took" | "began" | "sold"
-        )
-}
-
-/// Lower the confidence of plans that are well-formed SQL but unlikely readings.
-fn sanity(st: &mut State, plan: &mut Plan) {
-    let mut seen = Vec::new();
-    plan.measures.retain(|m| {
-        let dup = seen.contains(m);
-        seen.push(m.clone());
-        !dup
-    });
-    let mut seen_dims = Vec::new();
-    plan.dims.retain(|d| {
-        let dup = seen_dims.contains(d);
-        seen_dims.push(d.clone());
-        !dup
-    });
-    let cat = st.cat;
-    if plan.limit.is_some() && plan.dims.is_empty() && plan.select.is_empty() {
-        // "the first three teams": row positions, which a table does not have.
-        st.penalty *= 0.3;
-    }
-    let text_math = plan.measures.iter().any(|m| {
-        !matches!(m.agg, Agg::Count | Agg::CountDistinct | Agg::CountNull)
-            && m.column.is_some_and(|c| {
-                let t = cat.col(c).data_type;
-                !t.is_numeric() && !t.is_temporal()
-            })
-    });
-    if text_math {
-        st.penalty *= 0.2;
-    }
-    // "the number of painters who scored 12" is a count with a relative clause, not a
-    // question asking which painter.
-    let counts = plan.measures.len() == 1 && plan.measures[0].agg == Agg::Count;
-    let asks_which = st.toks.iter().enumerate().any(|(i, t)| {
-        let which = matches!(t.norm.as_str(), "which" | "who" | "whom")
-            || (i == 0 && matches!(t.norm.as_str(), "when" | "where"))
-            // "what nation ...": a text column asked for.
-            || (t.norm == "what"
-                && matches!(st.uses.get(i + 1), Some(Use::Link(_)))
-                && st.toks.get(i + 1).is_some_and(|_| {
-                    text_link_at(st, i + 1)
-                }));
-        which
-            && !(counts && i > 0 && st.toks[i - 1].kind == Kind::Word && !is_stopword(st.w(i - 1)))
-    });
-    if asks_which && plan.dims.is_empty() && plan.select.is_empty() && plan.correlation.is_none() {
-        // "which X ..." answered with a bare number: X was not found.
-        st.penalty *= 0.35;
-    }
-}
-
 const SUMMARY_PHRASE: &str = "(summary row excluded)";
-
-/// Two values of one column joined by "or" in a question that asks to choose one.
-fn unpicked_either(st: &State, links: &[Link], plan: &Plan) -> bool {
-    let values: Vec<(usize, usize, usize)> = links
-        .iter()
-        .filter_map(|l| match l.target {
-            Target::Value(c, _) => Some((l.start, l.end, c)),
-            _ => None,
-        })
-        .collect();
-    let pair = values.windows(2).find_map(|w| {
-        let joined =
-            w[0].2 == w[1].2 && w[1].0 > w[0].1 && (w[0].1..w[1].0).any(|k| st.w(k) == "or");
-        joined.then_some(w[0].2)
-    });
-    let choose = matches!(
-        st.w(0),
-        "did" | "does" | "do" | "is" | "was" | "which" | "who"
-    ) || !plan.select.is_empty();
-    // "which model is a diesel, the tour or the aspect": another value does the choosing.
-    let chosen_by_filter = pair.is_some_and(|c| {
-        plan.filters
-            .iter()
-            .any(|f| f.column != c && f.phrase != SUMMARY_PHRASE && !f.phrase.is_empty())
-    });
-    pair.is_some() && choose && !chosen_by_filter
-}
-
-/// "how many points/goals/votes ...": amounts held in cells, which a row count misreads.
-fn counts_a_quantity(st: &State, shape: &Shape, plan: &Plan) -> bool {
-    let count_rows = matches!(
-        plan.measures.as_slice(),
-        [Measure {
-            agg: Agg::Count,
-            column: None
-        }]
-    );
-    count_rows
-        && shape.entity_word.is_some_and(|k| {
-            matches!(
-                st.w(k),
-                "points" | "goals" | "votes" | "runs" | "yards" | "minutes" | "seconds" | "dollars"
-            )
-        })
-}
-
-/// Whether the token at `i` is part of a link to a text column.
-fn text_link_at(st: &State, i: usize) -> bool {
-    let Some(Use::Link(k)) = st.uses.get(i) else {
-        return false;
-    };
-    st.link_targets.get(*k).is_some_and(
-        |t| matches!(t, Target::Column(c) if st.cat.col(*c).data_type == DataType::String),
-    )
-}
 
 /// Spreadsheet tables often carry a "Total" row; it must not be counted or ranked.
 fn exclude_summary_rows(cat: &Catalog, plan: &mut Plan) {
@@ -1863,103 +1754,6 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
         }
     }
     Ok(())
-}
-
-/// The free noun asked for after "which"/"what" ("which country ...", "what was the last
-/// game ..."), if it names nothing in the table.
-fn asked_noun(st: &State) -> Option<usize> {
-    let q = (0..st.toks.len()).find(|&i| matches!(st.w(i), "which" | "what"))?;
-    for k in q + 1..st.toks.len().min(q + 5) {
-        let t = &st.toks[k];
-        if t.kind != Kind::Word {
-            return None;
-        }
-        let w = t.norm.as_str();
-        let skip = is_stopword(w)
-            || matches!(
-                w,
-                "first" | "last" | "top" | "most" | "least" | "earliest" | "latest" | "newest"
-            )
-            || agg_word(w).is_some()
-            || superlative_concept(w).is_some();
-        if matches!(st.uses[k], Use::Link(_)) {
-            return None;
-        }
-        if skip {
-            continue;
-        }
-        let noun = st.uses[k] == Use::Free && !FILLER.contains(&w) && !HARD.contains(&w);
-        return noun.then_some(k);
-    }
-    None
-}
-
-/// The text column that names each row: nearly every value different.
-fn label_column(cat: &Catalog, filters: &[Filter]) -> Option<usize> {
-    cat.columns
-        .iter()
-        .filter(|c| cat.col(c.index).data_type == DataType::String)
-        .filter(|c| {
-            !filters
-                .iter()
-                .any(|f| f.column == c.index && f.op != Op::Ne)
-        })
-        .find(|c| c.uniqueness >= 0.8)
-        .map(|c| c.index)
-}
-
-/// A numeric column named just "Total" (medal tables, vote tables).
-fn total_column(cat: &Catalog) -> Option<usize> {
-    cat.columns
-        .iter()
-        .find(|c| {
-            c.words.len() == 1
-                && c.words[0].word == "total"
-                && cat.col(c.index).data_type.is_numeric()
-        })
-        .map(|c| c.index)
-}
-
-/// Whether a column's name says it holds people or teams ("Player", "Driver").
-fn names_people(cat: &Catalog, c: usize) -> bool {
-    cat.columns[c]
-        .words
-        .iter()
-        .any(|w| PERSON.contains(&w.word.as_str()))
-}
-
-const PERSON: &[&str] = &[
-    "name",
-    "player",
-    "driver",
-    "athlete",
-    "person",
-    "rider",
-    "candidate",
-    "artist",
-    "winner",
-    "coach",
-    "manager",
-    "member",
-    "competitor",
-    "president",
-    "team",
-    "author",
-];
-
-/// The column naming people or teams, for "who" questions.
-fn person_column(cat: &Catalog, filters: &[Filter]) -> Option<usize> {
-    let texts: Vec<&crate::catalog::ColumnInfo> = cat
-        .columns
-        .iter()
-        .filter(|c| cat.col(c.index).data_type == DataType::String)
-        .filter(|c| !filters.iter().any(|f| f.column == c.index))
-        .collect();
-    texts
-        .iter()
-        .find(|c| c.words.iter().any(|w| PERSON.contains(&w.word.as_str())))
-        .or_else(|| texts.iter().find(|c| c.uniqueness >= 0.8))
-        .map(|c| c.index)
 }
 
 /// A text column not already grouped by: "how many countries" counts its distinct values.
