@@ -189,3 +189,12 @@ async fn the_order_word_nearest_the_anchor_counts() {
         ["Maria Lopez"]
     );
 }
+
+#[tokio::test]
+async fn who_is_first_or_last_answers_with_a_person() {
+    let race = table("race", RACE);
+    assert_eq!(
+        first(&ask(&race, "who is the last rank listed?").await),
+        ["Petra Novak"]
+    );
+}

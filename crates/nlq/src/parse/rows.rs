@@ -418,9 +418,12 @@ fn edge(st: &mut State, links: &[Link], plan: &mut Plan) -> Option<RowQuery> {
     }
     // The column next to the order word ("the last club", "which city is first"); for
     // "who" without one, a column named for people (a guessed one is too often notes).
+    let who = asks_who(st);
     let near: Vec<(usize, usize)> = column_links(links)
         .into_iter()
         .filter(|&(_, c)| !plan.filters.iter().any(|f| f.column == c))
+        // "who was the top ranked athlete": a person is not the rank.
+        .filter(|&(_, c)| !who || st.cat.col(c).data_type == DataType::String)
         .collect();
     let select = near
         .iter()
@@ -429,7 +432,7 @@ fn edge(st: &mut State, links: &[Link], plan: &mut Plan) -> Option<RowQuery> {
         .map(|&(_, c)| c)
         .or_else(|| {
             super::person_column(st.cat, &plan.filters)
-                .filter(|&c| asks_who(st) && super::names_people(st.cat, c))
+                .filter(|&c| who && super::names_people(st.cat, c))
         })?;
     st.claim(word, word + 1, Use::Lexicon);
     for k in 0..st.toks.len() {
