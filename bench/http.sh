@@ -6,13 +6,14 @@
 #  2. a warm repeated SQL query (cache hit) through POST /queries/execute under
 #     load with wrk; prints requests/s and p99 (targets: 5,000/s, under 5 ms).
 #   bench/http.sh [ROWS]     default 1000000; needs wrk (apt-get install wrk)
+#   NO_BUILD=1 reuses the release binaries already built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/insightiq/target}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 # One build command for every release binary, so features resolve alike and nothing is built twice.
-cargo build --release --workspace --bins --examples
+[ -n "${NO_BUILD:-}" ] || cargo build --release --workspace --bins --examples
 BIN=$CARGO_TARGET_DIR/release/insightiq
 GEN=$CARGO_TARGET_DIR/release/examples/engine_bench
 mkdir -p bench/data

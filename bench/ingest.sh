@@ -12,7 +12,7 @@ DATA=$ROOT/bench/data
 mkdir -p "$DATA"
 
 # One build command for every release binary, so features resolve alike and nothing is built twice.
-cargo build --release --workspace --bins --examples
+[ -n "${NO_BUILD:-}" ] || cargo build --release --workspace --bins --examples
 BIN=$CARGO_TARGET_DIR/release/examples/engine_bench
 
 if [ ! -x bench/.venv/bin/python ]; then

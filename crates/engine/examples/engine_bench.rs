@@ -85,7 +85,11 @@ fn main() {
                 name: "data".into(),
                 parquet_path: args[2].clone().into(),
             }];
+            let only = args.get(4);
             for (name, sql) in QUERIES {
+                if only.is_some_and(|o| o != name) {
+                    continue;
+                }
                 let mut times = Vec::new();
                 for i in 0..=runs {
                     let t = Instant::now();

@@ -373,15 +373,26 @@ impl RowGroupFile {
         Ok(())
     }
 
-    /// Close the file, move it into place, and return (rows, null counts per column).
-    pub fn finish(mut self) -> Result<(u64, Vec<u64>)> {
+    /// Rows and null counts per column appended so far.
+    pub fn totals(&self) -> (u64, Vec<u64>) {
+        (self.rows, self.null_counts.clone())
+    }
+
+    /// Close the file and move it into place.
+    pub fn finish(mut self) -> Result<()> {
         let writer = self
             .writer
             .take()
             .ok_or_else(|| Error::internal("writer closed"))?;
-        writer.close().map_err(Error::internal)?;
-        std::fs::rename(&self.tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
-        Ok((self.rows, std::mem::take(&mut self.null_counts)))
+        let closed = writer.close().map_err(Error::internal);
+        if let Err(e) = closed {
+            let _ = std::fs::remove_file(&self.tmp);
+            return Err(e);
+        }
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| {
+            let _ = std::fs::remove_file(&self.tmp);
+            Error::io(&self.target, e)
+        })
     }
 }
 

@@ -97,24 +97,35 @@ pub(crate) trait Rows {
     }
 }
 
-/// Pass 1 for sources read front to back (JSON, XLSX).
-fn infer_sequential(
-    rows: &mut dyn Rows,
-    ncols: usize,
-    allow_decimal_comma: bool,
-) -> Result<(Vec<ColumnInference>, u64)> {
-    let mut inference: Vec<ColumnInference> = (0..ncols)
-        .map(|_| ColumnInference::new(allow_decimal_comma))
+/// Two passes for sources read front to back (JSON, XLSX): infer types from every
+/// value, then convert. Returns the plans, the row count and nulls per column.
+fn write_sequential(
+    table: &mut TableText,
+    sql_names: &[String],
+    out: &Path,
+) -> Result<(Vec<ColumnPlan>, u64, Vec<u64>)> {
+    let mut inference: Vec<ColumnInference> = (0..sql_names.len())
+        .map(|_| ColumnInference::new(table.allow_decimal_comma))
         .collect();
     let mut count = 0u64;
-    rows.scan(&mut |row| {
+    table.rows.scan(&mut |row| {
         count += 1;
         for (inf, v) in inference.iter_mut().zip(row) {
             inf.observe(v);
         }
         Ok(())
     })?;
-    Ok((inference, count))
+    if count == 0 {
+        return Ok((Vec::new(), 0, Vec::new()));
+    }
+    let plans: Vec<ColumnPlan> = inference.iter().map(ColumnInference::decide).collect();
+    let schema = build::schema(sql_names, &plans);
+    let mut sink = build::ParquetSink::create(out, schema, plans.clone())?;
+    table
+        .rows
+        .scan(&mut |row| sink.push_row(row.iter().copied()))?;
+    let (rows, nulls) = sink.finish()?;
+    Ok((plans, rows, nulls))
 }
 
 /// A file opened as a table of text values.
@@ -174,17 +185,33 @@ fn write_table(mut table: TableText, format: SourceFormat, out: &Path) -> Result
     if ncols == 0 {
         return Err(Error::EmptyFile);
     }
-    // Pass 1: infer types from every value; retried once as Windows-1252 when text
-    // that looked like UTF-8 turns out not to be.
-    let (inference, rows, spans) = loop {
+    let display = fix_names(&table.headers);
+    let sql = sql_names(&display);
+    let no_rows = |table: &TableText| {
+        if table.has_header {
+            Error::HeaderOnly
+        } else {
+            Error::EmptyFile
+        }
+    };
+    // Text that looked like UTF-8 but turns out not to be is read again as Windows-1252.
+    let (plans, row_count, nulls) = loop {
         let result = match table.rows.split() {
-            Some(source) => parallel::infer(source, ncols, table.allow_decimal_comma)
-                .map(|i| (i.columns, i.rows, Some(i.spans))),
-            None => infer_sequential(table.rows.as_mut(), ncols, table.allow_decimal_comma)
-                .map(|(columns, rows)| (columns, rows, None)),
+            Some(source) => parallel::ingest(source, &sql, table.allow_decimal_comma, out),
+            None => break write_sequential(&mut table, &sql, out)?,
         };
         match result {
-            Ok(inferred) => break inferred,
+            Ok(converted) if converted.rows == 0 => return Err(no_rows(&table)),
+            Ok(converted) => {
+                let parallel::Converted {
+                    plans,
+                    rows,
+                    null_counts,
+                    file,
+                } = converted;
+                file.finish()?;
+                break (plans, rows, null_counts);
+            }
             Err(e @ Error::InvalidEncoding { .. }) => {
                 if !table.rows.fallback()? {
                     return Err(e);
@@ -193,28 +220,9 @@ fn write_table(mut table: TableText, format: SourceFormat, out: &Path) -> Result
             Err(e) => return Err(e),
         }
     };
-    if rows == 0 {
-        return Err(if table.has_header {
-            Error::HeaderOnly
-        } else {
-            Error::EmptyFile
-        });
+    if row_count == 0 {
+        return Err(no_rows(&table));
     }
-    let plans: Vec<ColumnPlan> = inference.iter().map(ColumnInference::decide).collect();
-    let display = fix_names(&table.headers);
-    let sql = sql_names(&display);
-    let schema = build::schema(&sql, &plans);
-    // Pass 2: convert and write.
-    let (row_count, nulls) = match (table.rows.split(), spans) {
-        (Some(source), Some(spans)) => parallel::convert(source, &spans, schema, &plans, out)?,
-        _ => {
-            let mut sink = build::ParquetSink::create(out, schema, plans.clone())?;
-            table
-                .rows
-                .scan(&mut |row| sink.push_row(row.iter().copied()))?;
-            sink.finish()?
-        }
-    };
     let columns = display
         .into_iter()
         .zip(sql)

@@ -1,19 +1,17 @@
 //! Ingest on every core: a delimited file is cut at line ends into spans that
-//! worker threads read independently — inferring types in the first pass, encoding
-//! one Parquet row group per span in the second — and the results are taken in
-//! file order, so the outcome (types, rows, row order, the first error) is the one
-//! a single front-to-back reading gives. A cut that falls inside a quoted value
-//! (one with a line break) is detected, and the file is then read as one span.
+//! worker threads convert independently, one Parquet row group per span, and the
+//! results are taken in file order, so the outcome (types, rows, row order, the
+//! first error) is the one a single front-to-back reading gives. A cut that falls
+//! inside a quoted value (one with a line break) is detected, and the file is then
+//! read as one span.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
-use datafusion::arrow::datatypes::SchemaRef;
-
 use crate::error::Result;
-use crate::ingest::build::RowGroupFile;
+use crate::ingest::build::{self, RowGroupFile};
 use crate::ingest::infer::{ColumnInference, ColumnPlan};
 
 /// Bytes `start..end` of a file (`end: None`: to its end), beginning at a record.
@@ -47,104 +45,162 @@ pub(crate) fn threads() -> usize {
         .unwrap_or(1)
 }
 
-/// Evidence about every column, with the row count and the spans it was read in
-/// (the spans to convert with, known to begin at records).
-pub(crate) struct Inferred {
-    pub columns: Vec<ColumnInference>,
+/// A converted file, not yet moved into place: the caller finishes it (or drops
+/// it, which removes it) once it has checked the outcome.
+pub(crate) struct Converted {
+    pub plans: Vec<ColumnPlan>,
     pub rows: u64,
-    pub spans: Vec<Span>,
+    pub null_counts: Vec<u64>,
+    pub file: RowGroupFile,
 }
 
-/// Pass 1: infer column types from every value, reading spans in parallel.
-pub(crate) fn infer(
+/// Ingest a splittable source into `out` with columns named `sql_names`.
+///
+/// The types are inferred from the first span, and every span is converted with
+/// them while its values are still observed; the merged evidence of all values
+/// decides the final types exactly as a separate inference pass would. When it
+/// differs from the first span's, the file is converted once more with the final
+/// types. So a well-typed file is parsed about once, and no file is typed from a
+/// sample.
+pub(crate) fn ingest(
     source: &dyn SplitRows,
-    ncols: usize,
+    sql_names: &[String],
     allow_decimal_comma: bool,
-) -> Result<Inferred> {
+    out: &Path,
+) -> Result<Converted> {
     let threads = threads();
     let spans = source.spans(threads * 4)?;
-    if spans.len() > 1 {
-        if let Some(inferred) = infer_spans(source, spans, ncols, allow_decimal_comma, threads)? {
-            return Ok(inferred);
-        }
+    let job = Job {
+        source,
+        sql_names,
+        allow_decimal_comma,
+        out,
+    };
+    if let Some(converted) = job.speculate(&spans, threads)? {
+        return Ok(converted);
     }
-    // One span, or a cut fell inside a quoted value: read front to back.
-    let whole = vec![source.whole()];
-    infer_spans(source, whole, ncols, allow_decimal_comma, 1)?
+    // A cut fell inside a quoted value: infer, then convert, reading front to back.
+    let whole = [source.whole()];
+    let (evidence, _, _) = job.infer(&whole[0])?;
+    let plans = decide(&evidence);
+    job.convert(&whole, &plans, 1, false)?
+        .map(|(converted, _)| converted)
         .ok_or_else(|| crate::error::Error::internal("a whole-file span cannot end mid-record"))
 }
 
-fn infer_spans(
-    source: &dyn SplitRows,
-    spans: Vec<Span>,
-    ncols: usize,
-    allow_decimal_comma: bool,
-    threads: usize,
-) -> Result<Option<Inferred>> {
-    let fresh = || -> Vec<ColumnInference> {
-        (0..ncols)
-            .map(|_| ColumnInference::new(allow_decimal_comma))
-            .collect()
-    };
-    let mut columns = fresh();
-    let mut rows = 0u64;
-    let last = spans.len() - 1;
-    let complete = run_in_order(
-        spans.len(),
-        threads,
-        |i| {
-            let mut evidence = fresh();
-            let mut n = 0u64;
-            let end = source.scan_span(&spans[i], &mut |row| {
-                n += 1;
-                for (inf, v) in evidence.iter_mut().zip(row) {
-                    inf.observe(v);
-                }
-                Ok(())
-            })?;
-            Ok((evidence, n, end))
-        },
-        |i, (evidence, n, end)| {
-            for (c, e) in columns.iter_mut().zip(&evidence) {
-                c.merge(e);
-            }
-            rows += n;
-            Ok(!(end.open_quote && i < last))
-        },
-    )?;
-    Ok(complete.then_some(Inferred {
-        columns,
-        rows,
-        spans,
-    }))
+fn decide(evidence: &[ColumnInference]) -> Vec<ColumnPlan> {
+    evidence.iter().map(ColumnInference::decide).collect()
 }
 
-/// Pass 2: convert each span into a row group on the worker threads and write the
-/// row groups in file order. Returns the row count and the nulls per column.
-pub(crate) fn convert(
-    source: &dyn SplitRows,
-    spans: &[Span],
-    schema: SchemaRef,
-    plans: &[ColumnPlan],
-    out: &Path,
-) -> Result<(u64, Vec<u64>)> {
-    let mut file = RowGroupFile::create(out, schema)?;
-    let encoder = file.encoder(plans);
-    let threads = threads().min(spans.len());
-    run_in_order(
-        spans.len(),
-        threads,
-        |i| {
-            let mut group = encoder.row_group(i)?;
-            source.scan_span(&spans[i], &mut |row| group.push_row(row))?;
-            group.finish()
-        },
-        |_, group| {
-            file.append(group)?;
-            Ok(true)
-        },
-    )?;
-    file.finish()
+struct Job<'a> {
+    source: &'a dyn SplitRows,
+    sql_names: &'a [String],
+    allow_decimal_comma: bool,
+    out: &'a Path,
+}
+
+impl Job<'_> {
+    fn fresh_evidence(&self) -> Vec<ColumnInference> {
+        (0..self.sql_names.len())
+            .map(|_| ColumnInference::new(self.allow_decimal_comma))
+            .collect()
+    }
+
+    /// Observe every value of one span.
+    fn infer(&self, span: &Span) -> Result<(Vec<ColumnInference>, u64, SpanEnd)> {
+        let mut evidence = self.fresh_evidence();
+        let mut rows = 0u64;
+        let end = self.source.scan_span(span, &mut |row| {
+            rows += 1;
+            for (inf, v) in evidence.iter_mut().zip(row) {
+                inf.observe(v);
+            }
+            Ok(())
+        })?;
+        Ok((evidence, rows, end))
+    }
+
+    /// Types from the first span, checked against all others while converting.
+    /// `None` when a cut fell inside a quoted value.
+    fn speculate(&self, spans: &[Span], threads: usize) -> Result<Option<Converted>> {
+        let (mut evidence, _, first_end) = self.infer(&spans[0])?;
+        if first_end.open_quote && spans.len() > 1 {
+            return Ok(None);
+        }
+        let provisional = decide(&evidence);
+        let check = spans.len() > 1;
+        let Some((converted, later)) = self.convert(spans, &provisional, threads, check)? else {
+            return Ok(None);
+        };
+        for (inf, later) in evidence.iter_mut().zip(&later) {
+            inf.merge(later);
+        }
+        let plans = decide(&evidence);
+        if plans == provisional {
+            return Ok(Some(converted));
+        }
+        // Later rows changed a type: convert again with the types of all values.
+        drop(converted);
+        Ok(self
+            .convert(spans, &plans, threads, false)?
+            .map(|(converted, _)| converted))
+    }
+
+    /// Convert each span into a row group on `threads` threads, written in file
+    /// order; with `observe`, also gather the evidence of every span after the
+    /// first. `None` when a cut fell inside a quoted value.
+    fn convert(
+        &self,
+        spans: &[Span],
+        plans: &[ColumnPlan],
+        threads: usize,
+        observe: bool,
+    ) -> Result<Option<(Converted, Vec<ColumnInference>)>> {
+        let schema = build::schema(self.sql_names, plans);
+        let mut file = RowGroupFile::create(self.out, schema)?;
+        let encoder = file.encoder(plans);
+        let mut evidence = self.fresh_evidence();
+        let last = spans.len() - 1;
+        let complete = run_in_order(
+            spans.len(),
+            threads.min(spans.len()),
+            |i| {
+                let mut group = encoder.row_group(i)?;
+                let mut seen = (observe && i > 0).then(|| self.fresh_evidence());
+                let end = self.source.scan_span(&spans[i], &mut |row| {
+                    if let Some(seen) = seen.as_mut() {
+                        for (inf, v) in seen.iter_mut().zip(row) {
+                            inf.observe(v);
+                        }
+                    }
+                    group.push_row(row)
+                })?;
+                Ok((group.finish()?, seen, end))
+            },
+            |i, (group, seen, end)| {
+                file.append(group)?;
+                if let Some(seen) = seen {
+                    for (inf, later) in evidence.iter_mut().zip(&seen) {
+                        inf.merge(later);
+                    }
+                }
+                Ok(!(end.open_quote && i < last))
+            },
+        )?;
+        if !complete {
+            return Ok(None);
+        }
+        let (rows, null_counts) = file.totals();
+        Ok(Some((
+            Converted {
+                plans: plans.to_vec(),
+                rows,
+                null_counts,
+                file,
+            },
+            evidence,
+        )))
+    }
 }
 
 /// Runs `work(0..parts)` on `threads` threads and hands each result to `deliver`

@@ -14,6 +14,12 @@ use std::time::Duration;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::TableReference;
+use datafusion::execution::cache::cache_manager::{
+    CacheManagerConfig, CachedFileMetadata, CachedFileMetadataEntry, FileMetadataCache,
+    FileStatisticsCache, TableScopedPath, DEFAULT_FILE_STATISTICS_MEMORY_LIMIT,
+    DEFAULT_METADATA_CACHE_LIMIT,
+};
+use datafusion::execution::cache::default_cache::DefaultCache;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::logical_expr::LogicalPlan;
@@ -77,6 +83,9 @@ pub struct QueryBatches {
 pub struct Sandbox {
     limits: SandboxLimits,
     runtime: Arc<DedicatedRuntime>,
+    /// Parquet footers and file statistics, kept across queries (entries are checked
+    /// against each file's size and modification time, so a new snapshot is re-read).
+    file_caches: CacheManagerConfig,
 }
 
 /// Owns the runtime and shuts it down without blocking, so dropping a `Sandbox`
@@ -111,6 +120,7 @@ impl Sandbox {
         Ok(Sandbox {
             limits,
             runtime: Arc::new(DedicatedRuntime(Some(runtime))),
+            file_caches: shared_file_caches(),
         })
     }
 
@@ -146,8 +156,10 @@ impl Sandbox {
         let tables = tables.to_vec();
         let default_table = default_table.map(str::to_string);
         let limits = self.limits.clone();
+        let file_caches = self.file_caches.clone();
         self.run(async move {
-            let (ctx, names) = session(&limits, &tables, default_table.as_deref()).await?;
+            let (ctx, names) =
+                session(&limits, &file_caches, &tables, default_table.as_deref()).await?;
             let state = ctx.state();
             let plan = state
                 .statement_to_plan(statement)
@@ -257,14 +269,32 @@ fn map_err(
     }
 }
 
+/// Caches of file metadata shared by every query of a sandbox. File listings are
+/// not shared: a snapshot replaced in place must be seen at once.
+fn shared_file_caches() -> CacheManagerConfig {
+    let metadata: Arc<FileMetadataCache> = Arc::new(DefaultCache::<
+        object_store::path::Path,
+        CachedFileMetadataEntry,
+    >::new(DEFAULT_METADATA_CACHE_LIMIT));
+    let statistics: Arc<FileStatisticsCache> =
+        Arc::new(DefaultCache::<TableScopedPath, CachedFileMetadata>::new(
+            DEFAULT_FILE_STATISTICS_MEMORY_LIMIT,
+        ));
+    CacheManagerConfig::default()
+        .with_file_metadata_cache(Some(metadata))
+        .with_file_statistics_cache(Some(statistics))
+}
+
 /// A fresh session: no table functions, no URL tables, a memory pool of its own,
 /// and only the given tables.
 async fn session(
     limits: &SandboxLimits,
+    file_caches: &CacheManagerConfig,
     tables: &[TableRef],
     default_table: Option<&str>,
 ) -> Result<(SessionContext, Vec<String>)> {
     let runtime = RuntimeEnvBuilder::new()
+        .with_cache_manager(file_caches.clone())
         .with_memory_limit(limits.memory_bytes, 1.0)
         .build_arc()
         .map_err(Error::internal)?;
