@@ -20,7 +20,7 @@ use datafusion::parquet::file::properties::WriterProperties;
 use datafusion::parquet::file::writer::SerializedFileWriter;
 
 use crate::error::{Error, Result};
-use crate::ingest::infer::ColumnPlan;
+use crate::ingest::infer::{ColumnInference, ColumnPlan};
 use crate::ingest::values;
 use crate::types::ColumnType;
 
@@ -105,6 +105,30 @@ impl ColumnBuilder {
             }
             ColumnBuilder::Str(_) => unreachable!("handled above"),
         }
+    }
+
+    /// [`ColumnBuilder::append`] that hands back, for a numeric column read with a
+    /// decimal point, `Some(parse_number(raw, false))` when `raw` is not a null
+    /// marker, so type evidence can be gathered without parsing the value again.
+    pub fn append_number(&mut self, raw: &str) -> Option<Option<values::Number>> {
+        if !matches!(
+            self,
+            ColumnBuilder::Int(_, false) | ColumnBuilder::Float(_, false)
+        ) {
+            self.append(raw);
+            return None;
+        }
+        if values::is_null_marker(raw) {
+            self.append_null();
+            return None;
+        }
+        let number = values::parse_number(raw, false);
+        match self {
+            ColumnBuilder::Int(b, _) => b.append_option(number.and_then(|n| n.int)),
+            ColumnBuilder::Float(b, _) => b.append_option(number.map(|n| n.value)),
+            _ => {}
+        }
+        Some(number)
     }
 
     pub fn append_null(&mut self) {
@@ -448,6 +472,27 @@ impl RowGroupBuilder {
     pub fn push_row(&mut self, row: &[&str]) -> Result<()> {
         for (b, v) in self.builders.iter_mut().zip(row) {
             b.append(v);
+        }
+        for b in self.builders.iter_mut().skip(row.len()) {
+            b.append_null();
+        }
+        self.pending += 1;
+        if self.pending >= BATCH_ROWS {
+            self.encode_pending()?;
+        }
+        Ok(())
+    }
+
+    /// [`RowGroupBuilder::push_row`] that also adds the row's values to `evidence`,
+    /// parsing each numeric value once for both.
+    pub fn push_row_observing(
+        &mut self,
+        row: &[&str],
+        evidence: &mut [ColumnInference],
+    ) -> Result<()> {
+        for ((b, v), inf) in self.builders.iter_mut().zip(row).zip(evidence.iter_mut()) {
+            let number = b.append_number(v);
+            inf.observe_parsed(v, number);
         }
         for b in self.builders.iter_mut().skip(row.len()) {
             b.append_null();

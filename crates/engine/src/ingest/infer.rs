@@ -64,7 +64,14 @@ impl ColumnInference {
     }
 
     pub fn observe(&mut self, raw: &str) {
-        if self.is_settled_string() || values::is_null_marker(raw) {
+        self.observe_parsed(raw, None);
+    }
+
+    /// [`ColumnInference::observe`] for a value the caller has already checked not
+    /// to be a null marker and parsed with `parse_number(raw, false)` (`number`),
+    /// so converting a numeric column parses each value once.
+    pub fn observe_parsed(&mut self, raw: &str, number: Option<Option<Number>>) {
+        if self.is_settled_string() || (number.is_none() && values::is_null_marker(raw)) {
             return;
         }
         self.non_null += 1;
@@ -75,7 +82,7 @@ impl ColumnInference {
             }
         }
         if self.num_ok {
-            match values::parse_number(raw, false) {
+            match number.unwrap_or_else(|| values::parse_number(raw, false)) {
                 Some(n) => {
                     self.int_ok &= n.int.is_some();
                     note_format(&mut self.fmt, &n);

@@ -167,14 +167,12 @@ impl Job<'_> {
             |i| {
                 let mut group = encoder.row_group(i)?;
                 let mut seen = (observe && i > 0).then(|| self.fresh_evidence());
-                let end = self.source.scan_span(&spans[i], &mut |row| {
-                    if let Some(seen) = seen.as_mut() {
-                        for (inf, v) in seen.iter_mut().zip(row) {
-                            inf.observe(v);
-                        }
-                    }
-                    group.push_row(row)
-                })?;
+                let end = self
+                    .source
+                    .scan_span(&spans[i], &mut |row| match seen.as_mut() {
+                        Some(seen) => group.push_row_observing(row, seen),
+                        None => group.push_row(row),
+                    })?;
                 Ok((group.finish()?, seen, end))
             },
             |i, (group, seen, end)| {
