@@ -497,8 +497,15 @@ impl SplitRows for Delimited {
         let mut start = self.offset;
         let mut buf = vec![0u8; 64 * 1024];
         while start + size < len {
+            // The first span is typed alone before the others start (see
+            // `parallel::ingest`), so it is kept short.
+            let nominal = if spans.is_empty() && self.span_bytes.is_none() {
+                size.min(MIN_SPAN_BYTES)
+            } else {
+                size
+            };
             // The first line end at or after the nominal cut.
-            let mut at = start + size;
+            let mut at = start + nominal;
             let cut = loop {
                 f.seek(SeekFrom::Start(at))
                     .map_err(|e| Error::io(&self.path, e))?;
