@@ -141,9 +141,10 @@ pub(crate) struct TableText {
 
 /// Ingest `src` (uploaded as `file_name`) into a Parquet file at `parquet_out`.
 ///
-/// Synchronous and CPU-bound: call it from `spawn_blocking`. Memory stays bounded for
-/// delimited files (two streaming passes: infer, then convert). On error nothing is
-/// written at `parquet_out` (an existing file there is left untouched).
+/// Synchronous and CPU-bound: call it from `spawn_blocking`. Delimited files are
+/// streamed in spans on one thread per core (see `parallel`), so memory stays
+/// bounded; JSON and XLSX are read in two passes (infer, then convert). On error
+/// nothing is written at `parquet_out` (an existing file there is left untouched).
 pub fn ingest_file(
     src: &Path,
     file_name: &str,
