@@ -473,14 +473,7 @@ impl RowGroupBuilder {
         for (b, v) in self.builders.iter_mut().zip(row) {
             b.append(v);
         }
-        for b in self.builders.iter_mut().skip(row.len()) {
-            b.append_null();
-        }
-        self.pending += 1;
-        if self.pending >= BATCH_ROWS {
-            self.encode_pending()?;
-        }
-        Ok(())
+        self.end_row(row.len())
     }
 
     /// [`RowGroupBuilder::push_row`] that also adds the row's values to `evidence`,
@@ -494,7 +487,12 @@ impl RowGroupBuilder {
             let number = b.append_number(v);
             inf.observe_parsed(v, number);
         }
-        for b in self.builders.iter_mut().skip(row.len()) {
+        self.end_row(row.len())
+    }
+
+    /// Nulls for the values a short row lacks; encode every [`BATCH_ROWS`] rows.
+    fn end_row(&mut self, values: usize) -> Result<()> {
+        for b in self.builders.iter_mut().skip(values) {
             b.append_null();
         }
         self.pending += 1;

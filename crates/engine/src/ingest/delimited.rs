@@ -308,27 +308,6 @@ impl Delimited {
         }
     }
 
-    /// Is the record starting at absolute offset `byte` an unclosed quoted field?
-    fn quote_open_from(&self, byte: u64) -> bool {
-        let Ok(mut f) = File::open(&self.path) else {
-            return false;
-        };
-        if f.seek(SeekFrom::Start(byte)).is_err() {
-            return false;
-        }
-        let mut quotes = 0u64;
-        let mut buf = vec![0u8; 1 << 20];
-        let mut read = 0u64;
-        while let Ok(n) = f.read(&mut buf) {
-            if n == 0 || read > 256 << 20 {
-                break;
-            }
-            read += n as u64;
-            quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
-        }
-        quotes % 2 == 1
-    }
-
     /// The file line of `local_line` in a reader that started at absolute offset `start`.
     fn file_line(&self, start: u64, local_line: u64) -> u64 {
         if start <= self.offset {
@@ -396,12 +375,12 @@ impl Delimited {
                 // A record cut short by a span end inside a quoted value is no error
                 // of the file: the span must be read again as part of the whole.
                 if let Some(end) = span.end {
-                    if self.ends_inside_quotes(at, end)? {
+                    if self.ends_inside_quotes(at, Some(end))? {
                         return Ok(SpanEnd { open_quote: true });
                     }
                 }
                 let multiline = rec.iter().any(|v| v.contains('\n') || v.contains('\r'));
-                if multiline && self.quote_open_from(at) {
+                if multiline && self.ends_inside_quotes(at, None)? {
                     return Err(Error::UnterminatedQuote { line: line(&pos) });
                 }
                 return Err(match big {
@@ -424,7 +403,7 @@ impl Delimited {
             // A quote opened in the last record and never closed swallows the rest of the file.
             None => {
                 if let Some(pos) = last_data {
-                    if self.quote_open_from(span.start + pos.byte()) {
+                    if self.ends_inside_quotes(span.start + pos.byte(), None)? {
                         return Err(Error::UnterminatedQuote { line: line(&pos) });
                     }
                 }
@@ -432,15 +411,15 @@ impl Delimited {
             }
             // A cut inside a quoted value: the next span did not start at a record.
             Some(end) => Ok(SpanEnd {
-                open_quote: self.ends_inside_quotes(span.start + last_any, end)?,
+                open_quote: self.ends_inside_quotes(span.start + last_any, Some(end))?,
             }),
         }
     }
 
-    /// Does the text from the record starting at `from` up to `to` end inside a
-    /// quoted value? Mirrors the CSV parser's states exactly (RFC 4180 quoting,
-    /// a quote elsewhere in a field is a literal character).
-    fn ends_inside_quotes(&self, from: u64, to: u64) -> Result<bool> {
+    /// Does the text from the record starting at `from` up to `to` (`None`: the end
+    /// of the file) end inside a quoted value? Mirrors the CSV parser's states
+    /// exactly (RFC 4180 quoting; a quote elsewhere in a field is a literal).
+    fn ends_inside_quotes(&self, from: u64, to: Option<u64>) -> Result<bool> {
         #[derive(Clone, Copy, PartialEq)]
         enum State {
             FieldStart,
@@ -448,29 +427,32 @@ impl Delimited {
             Quoted,
             QuoteInQuoted,
         }
-        let mut f = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
-        f.seek(SeekFrom::Start(from))
-            .map_err(|e| Error::io(&self.path, e))?;
-        let mut bytes = Vec::new();
-        f.take(to.saturating_sub(from))
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(&self.path, e))?;
+        let io = |e| Error::io(&self.path, e);
+        let mut f = File::open(&self.path).map_err(io)?;
+        f.seek(SeekFrom::Start(from)).map_err(io)?;
+        let mut text = f.take(to.map_or(u64::MAX, |to| to.saturating_sub(from)));
+        let mut buf = vec![0u8; 1 << 20];
         let mut state = State::FieldStart;
-        for &b in &bytes {
-            let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
-            state = match state {
-                State::FieldStart if b == b'"' => State::Quoted,
-                State::FieldStart | State::Unquoted | State::QuoteInQuoted if ends_field => {
-                    State::FieldStart
-                }
-                State::FieldStart | State::Unquoted => State::Unquoted,
-                State::Quoted if b == b'"' => State::QuoteInQuoted,
-                State::Quoted => State::Quoted,
-                State::QuoteInQuoted if b == b'"' => State::Quoted,
-                State::QuoteInQuoted => State::Unquoted,
-            };
+        loop {
+            let n = text.read(&mut buf).map_err(io)?;
+            if n == 0 {
+                return Ok(state == State::Quoted);
+            }
+            for &b in &buf[..n] {
+                let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
+                state = match state {
+                    State::FieldStart if b == b'"' => State::Quoted,
+                    State::FieldStart | State::Unquoted | State::QuoteInQuoted if ends_field => {
+                        State::FieldStart
+                    }
+                    State::FieldStart | State::Unquoted => State::Unquoted,
+                    State::Quoted if b == b'"' => State::QuoteInQuoted,
+                    State::Quoted => State::Quoted,
+                    State::QuoteInQuoted if b == b'"' => State::Quoted,
+                    State::QuoteInQuoted => State::Unquoted,
+                };
+            }
         }
-        Ok(state == State::Quoted)
     }
 }
 
