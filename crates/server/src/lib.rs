@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod history;
 pub mod mail;
 pub mod nl;
 pub mod querying;

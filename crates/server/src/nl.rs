@@ -187,8 +187,8 @@ pub async fn ask_and_record(
             let details = json!({ "status": "needs_clarification", "engine": "rules",
                 "message": message, "suggestions": suggestions });
             let query = state
-                .store
-                .create_query(record(None, details, json!({}), 0))
+                .history
+                .record(record(None, details, json!({}), 0))
                 .await?;
             Ok(Outcome::Clarify {
                 query_id: query.id,
@@ -213,8 +213,8 @@ pub async fn ask_and_record(
             let chart = chart_for(&run.result, Some(summary));
             let data = result_data(&run.result)?;
             let query = state
-                .store
-                .create_query(record(Some(sql), details, data, run.execution_time_ms))
+                .history
+                .record_now(record(Some(sql), details, data, run.execution_time_ms))
                 .await?;
             let chart_type: ChartType = serde_json::to_value(chart.chart_type)
                 .ok()

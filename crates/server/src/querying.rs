@@ -119,12 +119,12 @@ pub async fn execute_and_record(
     data_source_id: DataSourceId,
     sql: &str,
 ) -> ApiResult<(Query, bool)> {
-    // The source is looked up with the user's other tables (one light listing),
-    // which keeps a cached answer down to two store round trips.
+    // The source is looked up with the user's other tables (one light listing,
+    // cached in embedded mode); the history row is committed with others queued.
     let run = run_sql(state, user, data_source_id, sql).await?;
     let query = state
-        .store
-        .create_query(NewQuery {
+        .history
+        .record(NewQuery {
             user_id: user,
             data_source_id: Some(data_source_id),
             query_text: sql.to_string(),

@@ -4,6 +4,7 @@
 use crate::auth::AuthService;
 use crate::cache::{DynCache, MemoryCache, RedisCache};
 use crate::config::{Secret, ServeArgs};
+use crate::history::History;
 use crate::ratelimit::RateLimiter;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -13,6 +14,8 @@ use store::DynStore;
 #[derive(Clone)]
 pub struct AppState {
     pub store: DynStore,
+    /// Records query history (rows written in groups).
+    pub history: History,
     pub settings: Arc<Settings>,
     pub cache: DynCache,
     /// Accounts, tokens, API keys, sessions and account email.
@@ -41,6 +44,8 @@ impl AppState {
         })?;
         let storage = engine::storage::Storage::local(&settings.data_dir)?;
         Ok(Self {
+            // Only the embedded store is read by this process alone.
+            history: History::start(store.clone(), store.backend() != "sqlite"),
             sandbox,
             storage,
             store,

@@ -699,7 +699,8 @@ async fn inactive_users_cannot_sign_in_or_use_tokens_or_keys() {
         .await
         .unwrap();
 
-    let store = store_of(&app).await;
+    // Deactivated through the server's own store, as an admin action would be.
+    let store = app.state.store.clone();
     let id: domain::UserId = user["id"].as_str().unwrap().parse().unwrap();
     store
         .update_user(

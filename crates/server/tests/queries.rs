@@ -115,6 +115,35 @@ async fn sql_runs_is_cached_and_recorded() {
     );
 }
 
+/// Concurrent requests share history commits: every one is answered with its own
+/// stored row, and the history holds them all.
+#[tokio::test]
+async fn concurrent_queries_are_each_recorded() {
+    // More requests at once than the per-minute query limit allows.
+    let app = TestApp::spawn_with(|s| s.rate_limits_enabled = false).await;
+    let (token, _) = app.register_and_login().await;
+    let source = app
+        .upload_ok(&token, "sales.csv", shared_table("supermarket_sales.csv"))
+        .await;
+    let id = source["id"].as_str().unwrap();
+    let body = json!({"data_source_id": id, "sql": "SELECT COUNT(*) AS n FROM data"});
+    let requests = (0..40).map(|_| app.post_authed("/api/v1/queries/execute", &token, &body));
+    let answers = futures::future::join_all(requests).await;
+    let mut ids = std::collections::HashSet::new();
+    for (status, answer) in &answers {
+        assert_eq!(*status, 200, "{answer}");
+        assert_eq!(answer["result_data"]["rows"][0][0], 1000);
+        ids.insert(answer["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(ids.len(), 40, "one history row per request");
+    let history = app.get_ok("/api/v1/queries?page_size=100", &token).await;
+    assert_eq!(history["total"], 40);
+    for qid in &ids {
+        let stored = app.get_ok(&format!("/api/v1/queries/{qid}"), &token).await;
+        assert_eq!(stored["result_data"]["rows"][0][0], 1000);
+    }
+}
+
 #[tokio::test]
 async fn exports_in_every_format() {
     let (app, token, id) = app_with_sales().await;

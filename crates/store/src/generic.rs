@@ -214,27 +214,37 @@ macro_rules! impl_metadata_store {
             }
 
             async fn create_query(&self, q: $crate::NewQuery) -> $crate::Result<$crate::Query> {
-                // The data source must be the caller's own: checked in the same statement.
-                let query = sqlx::query_as(
-                    "INSERT INTO queries (id, user_id, data_source_id, query_text, query_type,
-                        interpreted_query, details, result_data, execution_time_ms, is_saved, created_at)
-                     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE, $10
-                     WHERE $3 IS NULL OR EXISTS (SELECT 1 FROM data_sources WHERE id = $3 AND user_id = $2)
-                     RETURNING *",
-                )
-                .bind(uuid::Uuid::new_v4())
-                .bind(q.user_id.0)
-                .bind(q.data_source_id.map(|d| d.0))
-                .bind(&q.query_text)
-                .bind(q.query_type.as_str())
-                .bind(&q.interpreted_query)
-                .bind(q.details.map(sqlx::types::Json))
-                .bind(sqlx::types::Json(q.result_data))
-                .bind(q.execution_time_ms)
-                .bind(chrono::Utc::now())
-                .fetch_optional(&self.pool)
-                .await?;
-                query.ok_or($crate::StoreError::MissingReference)
+                let row = $crate::Query::new_record(q);
+                match self.insert_queries(std::slice::from_ref(&row)).await?.as_slice() {
+                    [true] => Ok(row),
+                    _ => Err($crate::StoreError::MissingReference),
+                }
+            }
+
+            async fn insert_queries(&self, rows: &[$crate::Query]) -> $crate::Result<Vec<bool>> {
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // One statement (atomic on its own, one round trip): each row is
+                // kept only when its data source is its user's own.
+                let sql = $crate::generic::insert_queries_sql(rows.len());
+                let mut insert = sqlx::query_scalar::<_, uuid::Uuid>(&sql);
+                for q in rows {
+                    insert = insert
+                        .bind(q.id.0)
+                        .bind(q.user_id.0)
+                        .bind(q.data_source_id)
+                        .bind(&q.query_text)
+                        .bind(q.query_type.as_str())
+                        .bind(&q.interpreted_query)
+                        .bind(&q.details)
+                        .bind(&q.result_data)
+                        .bind(q.execution_time_ms)
+                        .bind(q.created_at);
+                }
+                let inserted: std::collections::HashSet<uuid::Uuid> =
+                    insert.fetch_all(&self.pool).await?.into_iter().collect();
+                Ok(rows.iter().map(|q| inserted.contains(&q.id.0)).collect())
             }
 
             async fn get_query(
@@ -535,6 +545,18 @@ macro_rules! impl_metadata_store {
                 .await?)
             }
 
+            async fn session_family_expires_at(
+                &self,
+                family: uuid::Uuid,
+            ) -> $crate::Result<Option<chrono::DateTime<chrono::Utc>>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT expires_at FROM sessions WHERE family_id = $1 ORDER BY expires_at DESC LIMIT 1",
+                )
+                .bind(family)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
             async fn purge_expired_sessions(
                 &self,
                 user: domain::UserId,
@@ -710,4 +732,40 @@ pub(crate) fn like_pattern(needle: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// Parameters of one history row in [`insert_queries_sql`].
+const QUERY_ROW_PARAMS: usize = 10;
+
+/// `INSERT … SELECT … UNION ALL SELECT …` for `rows` history rows, ten
+/// parameters each; a row naming a data source is kept only when the source
+/// belongs to the row's user. Returns the ids stored.
+pub(crate) fn insert_queries_sql(rows: usize) -> String {
+    use std::fmt::Write;
+    let mut sql = String::from(
+        "INSERT INTO queries (id, user_id, data_source_id, query_text, query_type, \
+         interpreted_query, details, result_data, execution_time_ms, created_at, is_saved) ",
+    );
+    for row in 0..rows {
+        let p = |n: usize| row * QUERY_ROW_PARAMS + n;
+        if row > 0 {
+            sql.push_str(" UNION ALL ");
+        }
+        let (id, user, source) = (p(1), p(2), p(3));
+        let _ = write!(
+            sql,
+            "SELECT ${id}, ${user}, ${source}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, FALSE \
+             WHERE ${source} IS NULL \
+             OR EXISTS (SELECT 1 FROM data_sources WHERE id = ${source} AND user_id = ${user})",
+            p(4),
+            p(5),
+            p(6),
+            p(7),
+            p(8),
+            p(9),
+            p(10),
+        );
+    }
+    sql.push_str(" RETURNING id");
+    sql
 }

@@ -1,6 +1,7 @@
 //! The metadata store: one `MetadataStore` trait, two sqlx implementations
 //! (SQLite for embedded use, PostgreSQL for production) sharing the same SQL.
 
+mod cached;
 mod error;
 mod generic;
 mod postgres;
@@ -13,6 +14,7 @@ use domain::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId
 use std::sync::Arc;
 use uuid::Uuid;
 
+pub use cached::{CachedStore, READ_CACHE_TTL};
 pub use error::{Result, StoreError};
 pub use postgres::PgStore;
 pub use records::*;
@@ -51,6 +53,10 @@ pub trait MetadataStore: Send + Sync + 'static {
 
     // queries
     async fn create_query(&self, query: NewQuery) -> Result<Query>;
+    /// Stores history records made by [`Query::new_record`] in one statement;
+    /// per row, whether it was stored (`false`: its data source is not its
+    /// user's). A database error fails the whole batch and stores none.
+    async fn insert_queries(&self, rows: &[Query]) -> Result<Vec<bool>>;
     async fn get_query(&self, user: UserId, id: QueryId) -> Result<Query>;
     async fn list_queries(
         &self,
@@ -96,6 +102,8 @@ pub trait MetadataStore: Send + Sync + 'static {
     /// Whether a login (session family) still has an unexpired session, so access
     /// tokens of a signed-out or revoked login stop working at once.
     async fn session_family_active(&self, family: Uuid, now: DateTime<Utc>) -> Result<bool>;
+    /// When the login's latest session expires (`None`: it has no session left).
+    async fn session_family_expires_at(&self, family: Uuid) -> Result<Option<DateTime<Utc>>>;
     /// Deletes a user's expired sessions (kept until then for replay detection).
     async fn purge_expired_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<u64>;
 
@@ -132,12 +140,16 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// Opens the store a URL names (`postgres://…` or `sqlite://…`) and applies migrations.
+/// Opens the store a URL names (`postgres://…` or `sqlite://…`) and applies
+/// migrations. The embedded SQLite store, written by this process alone, serves
+/// its per-request reads from a [`CachedStore`]; PostgreSQL may be shared by
+/// several servers and is always asked.
 pub async fn connect(url: &str, options: PoolOptions) -> Result<DynStore> {
     if is_postgres_url(url) {
         Ok(Arc::new(PgStore::connect(url, options).await?))
     } else {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
+        let sqlite: DynStore = Arc::new(SqliteStore::connect(url).await?);
+        Ok(Arc::new(CachedStore::new(sqlite)))
     }
 }
 

@@ -157,6 +157,35 @@ pub struct Query {
     pub created_at: DateTime<Utc>,
 }
 
+impl Query {
+    /// The history record for `query`, ready for `insert_queries`: a new
+    /// time-ordered id (new rows then go to the end of the primary-key index
+    /// rather than to a random page of it) and the current time as both backends
+    /// store it (PostgreSQL keeps microseconds).
+    pub fn new_record(query: NewQuery) -> Query {
+        use chrono::SubsecRound;
+        let now = Utc::now().trunc_subsecs(6);
+        let random = *Uuid::new_v4().as_bytes();
+        let mut counter_random = [0u8; 10];
+        counter_random.copy_from_slice(&random[..10]);
+        let millis = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+        let id = uuid::Builder::from_unix_timestamp_millis(millis, &counter_random).into_uuid();
+        Query {
+            id: QueryId(id),
+            user_id: query.user_id,
+            data_source_id: query.data_source_id.map(|d| d.0),
+            query_text: query.query_text,
+            query_type: query.query_type,
+            interpreted_query: query.interpreted_query,
+            details: query.details.map(Json),
+            result_data: Json(query.result_data),
+            execution_time_ms: query.execution_time_ms,
+            is_saved: false,
+            created_at: now,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewQuery {
     pub user_id: UserId,

@@ -10,6 +10,16 @@ use std::time::Duration;
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    checkpointer: tokio::task::AbortHandle,
+}
+
+/// How often the write-ahead log is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.checkpointer.abort();
+    }
 }
 
 impl SqliteStore {
@@ -33,7 +43,8 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        let store = Self { pool };
+        let checkpointer = tokio::spawn(checkpoint_regularly(pool.clone())).abort_handle();
+        let store = Self { pool, checkpointer };
         store.migrate().await?;
         Ok(store)
     }
@@ -43,6 +54,25 @@ impl SqliteStore {
             .run(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+/// Copies committed pages from the log into the database file without blocking
+/// readers or writers (`PASSIVE`). SQLite still checkpoints inside the commit
+/// that takes the log past 1,000 pages (which is what lets the log start over
+/// and stay small), but finds most of the copying already done, so the requests
+/// queued behind that commit are not held up by it.
+async fn checkpoint_regularly(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    while !pool.is_closed() {
+        tick.tick().await;
+        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::debug!(error = %err, "background checkpoint failed; retrying");
+        }
     }
 }
 

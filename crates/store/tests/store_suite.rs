@@ -1,6 +1,7 @@
 //! One test suite for every `MetadataStore` backend: each case runs on SQLite
-//! always, and on PostgreSQL when `INSIGHTIQ_TEST_DATABASE_URL` is set (each
-//! test in a fresh schema, so runs are isolated and repeatable).
+//! always (plain and behind the read cache of the embedded store), and on
+//! PostgreSQL when `INSIGHTIQ_TEST_DATABASE_URL` is set (each test in a fresh
+//! schema, so runs are isolated and repeatable).
 
 #[macro_use]
 mod support;
@@ -784,7 +785,147 @@ async fn statistics_per_user(store: DynStore) {
     );
 }
 
+/// Each read the embedded store caches, read again right after every kind of
+/// write that changes its answer.
+async fn reads_follow_writes(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    assert!(store.get_user(ann.id).await.unwrap().is_active);
+    store
+        .update_user(
+            ann.id,
+            UserUpdate {
+                is_active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!store.get_user(ann.id).await.unwrap().is_active);
+
+    assert!(store.list_source_tables(ann.id).await.unwrap().is_empty());
+    let sales = source(&store, ann.id, "sales").await;
+    let tables = store.list_source_tables(ann.id).await.unwrap();
+    assert_eq!((tables.len(), tables[0].version), (1, sales.version));
+    store
+        .update_data_source(
+            ann.id,
+            sales.id,
+            DataSourceUpdate {
+                bump_version: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_source_tables(ann.id).await.unwrap()[0].version,
+        sales.version + 1,
+        "a new snapshot is seen at once"
+    );
+    store.delete_data_source(ann.id, sales.id).await.unwrap();
+    assert!(store.list_source_tables(ann.id).await.unwrap().is_empty());
+
+    let family = Uuid::new_v4();
+    let session = |hash: &str, expires_at| NewSession {
+        user_id: ann.id,
+        family_id: family,
+        token_hash: hash.into(),
+        expires_at,
+        ip_address: None,
+        user_agent: None,
+    };
+    assert!(!store
+        .session_family_active(family, Utc::now())
+        .await
+        .unwrap());
+    let soon = Utc::now() + Duration::minutes(5);
+    store.create_session(session("s1", soon)).await.unwrap();
+    assert!(store
+        .session_family_active(family, Utc::now())
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .session_family_active(family, soon + Duration::seconds(1))
+            .await
+            .unwrap(),
+        "the answer depends on the time asked about"
+    );
+    store
+        .create_session(session("s2", soon + Duration::days(1)))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .session_family_active(family, soon + Duration::seconds(1))
+            .await
+            .unwrap(),
+        "a rotated session extends the login"
+    );
+    store.revoke_user_sessions(ann.id, None).await.unwrap();
+    assert!(!store
+        .session_family_active(family, Utc::now())
+        .await
+        .unwrap());
+    store.create_session(session("s3", soon)).await.unwrap();
+    store.revoke_session_family(family).await.unwrap();
+    assert_eq!(store.session_family_expires_at(family).await.unwrap(), None);
+
+    store.delete_user(ann.id).await.unwrap();
+    assert!(matches!(
+        store.get_user(ann.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// Several history rows in one statement: each is stored or refused on its
+/// own, and a row naming another user's source is refused alone.
+async fn history_rows_are_stored_in_groups(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let bobs = source(&store, bob.id, "bob's").await;
+    let row = |text: &str, source: Option<DataSourceId>| {
+        Query::new_record(NewQuery {
+            user_id: ann.id,
+            data_source_id: source,
+            query_text: text.into(),
+            query_type: QueryType::Sql,
+            interpreted_query: None,
+            details: Some(json!({"cached": true})),
+            result_data: json!({"rows": [[1]]}),
+            execution_time_ms: 1,
+        })
+    };
+    let rows = [
+        row("first", None),
+        row("not mine", Some(bobs.id)),
+        row("third", None),
+    ];
+    assert_eq!(
+        store.insert_queries(&rows).await.unwrap(),
+        vec![true, false, true]
+    );
+    let third = store.get_query(ann.id, rows[2].id).await.unwrap();
+    assert_eq!(
+        (
+            third.query_text.as_str(),
+            third.created_at,
+            third.details.unwrap().0
+        ),
+        ("third", rows[2].created_at, json!({"cached": true})),
+        "the stored row equals the record"
+    );
+    let history = store
+        .list_queries(ann.id, QueryFilter::default(), Page::new(None, None))
+        .await
+        .unwrap();
+    assert_eq!(history.total, 2);
+    assert!(store.insert_queries(&[]).await.unwrap().is_empty());
+}
+
 store_suite!(
+    reads_follow_writes,
+    history_rows_are_stored_in_groups,
     users_crud_and_unique_email,
     data_sources_are_scoped_and_paged,
     queries_history_saved_and_scoping,

@@ -1,6 +1,7 @@
 //! Sandboxed SQL execution: a fresh DataFusion session per call holding only the
 //! caller's tables, one read-only statement, a timeout, a memory pool and a row cap.
 
+mod eager_filters;
 mod errors;
 mod guard;
 mod result;
@@ -305,6 +306,7 @@ async fn session(
         .with_config(config)
         .with_runtime_env(runtime)
         .with_default_features()
+        .with_physical_optimizer_rule(Arc::new(eager_filters::EagerRangeFilters))
         .with_table_functions(HashMap::new())
         .build();
     let ctx = SessionContext::new_with_state(state);

@@ -321,6 +321,8 @@ async fn delete_source(
     user: CurrentUser,
     Path(id): Path<DataSourceId>,
 ) -> ApiResult<StatusCode> {
+    // Queries of this source answered just before are stored before it goes.
+    state.history.settled().await;
     let source = owned_source(&state, &user, id).await?;
     state
         .store

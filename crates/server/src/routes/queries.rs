@@ -216,6 +216,8 @@ async fn history(
     params: HistoryParams,
     saved_only: bool,
 ) -> ApiResult<QueryPage> {
+    // Queries answered just before this request are in the history.
+    state.history.settled().await;
     let filter = QueryFilter {
         data_source_id: params.data_source_id,
         query_type: params.query_type,
@@ -274,6 +276,8 @@ async fn get_query(
     user: CurrentUser,
     Path(id): Path<QueryId>,
 ) -> ApiResult<Json<QueryView>> {
+    // Queries answered just before this request are in the history.
+    state.history.settled().await;
     let query = state
         .store
         .get_query(user.id(), id)
@@ -290,6 +294,8 @@ async fn delete_query(
     user: CurrentUser,
     Path(id): Path<QueryId>,
 ) -> ApiResult<StatusCode> {
+    // Queries answered just before this request are in the history.
+    state.history.settled().await;
     state
         .store
         .delete_query(user.id(), id)
@@ -304,6 +310,8 @@ async fn set_saved(
     id: QueryId,
     saved: bool,
 ) -> ApiResult<QueryView> {
+    // Queries answered just before this request are in the history.
+    state.history.settled().await;
     let query = state
         .store
         .set_query_saved(user.id(), id, saved)
@@ -351,6 +359,8 @@ async fn export_query(
     Path(id): Path<QueryId>,
     Query(params): Query<ExportParams>,
 ) -> ApiResult<Response> {
+    // Queries answered just before this request are in the history.
+    state.history.settled().await;
     let format = crate::export::parse_format(params.format.as_deref().unwrap_or("csv"))?;
     let query = state
         .store

@@ -127,6 +127,8 @@ async fn create_visualization(
     user: CurrentUser,
     Json(body): Json<CreateVisualization>,
 ) -> ApiResult<(StatusCode, Json<VisualizationView>)> {
+    // Queries answered just before this request are in the history.
+    state.history.settled().await;
     let config = validated(
         &state,
         &user,
@@ -159,6 +161,8 @@ async fn list_visualizations(
     user: CurrentUser,
     Path(query_id): Path<QueryId>,
 ) -> ApiResult<Json<Vec<VisualizationView>>> {
+    // Queries answered just before this request are in the history.
+    state.history.settled().await;
     state
         .store
         .get_query(user.id(), query_id)
@@ -186,6 +190,8 @@ async fn update_visualization(
     Path(id): Path<VisualizationId>,
     Json(body): Json<UpdateVisualization>,
 ) -> ApiResult<Json<VisualizationView>> {
+    // Queries answered just before this request are in the history.
+    state.history.settled().await;
     let current = state
         .store
         .get_visualization(user.id(), id)
@@ -218,6 +224,8 @@ async fn delete_visualization(
     user: CurrentUser,
     Path(id): Path<VisualizationId>,
 ) -> ApiResult<StatusCode> {
+    // Queries answered just before this request are in the history.
+    state.history.settled().await;
     state
         .store
         .delete_visualization(user.id(), id)

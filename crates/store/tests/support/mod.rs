@@ -1,5 +1,6 @@
-//! Fresh, isolated stores for the shared suite: a temporary SQLite file, or a
-//! new schema in the PostgreSQL database named by `INSIGHTIQ_TEST_DATABASE_URL`.
+//! Fresh, isolated stores for the shared suite: a temporary SQLite file (plain,
+//! and behind the read cache), or a new schema in the PostgreSQL database named
+//! by `INSIGHTIQ_TEST_DATABASE_URL`.
 
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
@@ -19,6 +20,15 @@ pub async fn sqlite() -> TestStore {
     TestStore {
         store: Arc::new(store),
         _dir: Some(dir),
+    }
+}
+
+/// SQLite behind the read cache, as `store::connect` opens the embedded store.
+pub async fn cached_sqlite() -> TestStore {
+    let plain = sqlite().await;
+    TestStore {
+        store: Arc::new(store::CachedStore::new(plain.store)),
+        _dir: plain._dir,
     }
 }
 
@@ -54,7 +64,7 @@ pub async fn postgres() -> Option<TestStore> {
     })
 }
 
-/// Stamps out `sqlite::name` and `postgres::name` tests for each case.
+/// Stamps out `sqlite::name`, `cached_sqlite::name` and `postgres::name` tests for each case.
 #[macro_export]
 macro_rules! store_suite {
     ($($case:ident),* $(,)?) => {
@@ -63,6 +73,15 @@ macro_rules! store_suite {
                 #[tokio::test]
                 async fn $case() {
                     let t = $crate::support::sqlite().await;
+                    super::$case(t.store.clone()).await;
+                }
+            )*
+        }
+        mod cached_sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let t = $crate::support::cached_sqlite().await;
                     super::$case(t.store.clone()).await;
                 }
             )*
