@@ -73,9 +73,12 @@ for q in "${QUESTIONS[@]}"; do
 done
 python3 -c "import statistics; t=[float(l) for l in open('$WORK/nl.txt')]; print(f'nl_median_ms={statistics.median(t)*1000:.1f} nl_max_ms={max(t)*1000:.1f}')"
 
-echo "== cached SQL query under load (wrk -t2 -c32 -d10s)"
+echo "== cached SQL query under load (wrk, one load thread: the other core is the server's)"
 BODY=$(python3 -c 'import json,sys; print(json.dumps({"data_source_id": sys.argv[1], "sql": "SELECT region, SUM(revenue) AS revenue FROM data GROUP BY region ORDER BY revenue DESC"}))' "$SOURCE")
 curl -sf "$URL/queries/execute" -H "$AUTH" -H 'content-type: application/json' -d "$BODY" >/dev/null
 cached=$(curl -sf "$URL/queries/execute" -H "$AUTH" -H 'content-type: application/json' -d "$BODY" | json "['cached']")
 echo "second run cached=$cached"
-TOKEN=$TOKEN BODY=$BODY wrk -t2 -c32 -d10s --latency -s bench/execute.lua "$URL/queries/execute" | tail -n 3
+for c in 8 32; do
+  echo "-- $c connections"
+  TOKEN=$TOKEN BODY=$BODY wrk -t1 -c$c -d10s --latency -s bench/execute.lua "$URL/queries/execute" | tail -n 3
+done
