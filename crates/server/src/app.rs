@@ -106,10 +106,14 @@ pub async fn launch(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let history = state.history.clone();
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await?;
+    // Answers already sent may still have history rows queued: write them first.
+    history.settled().await;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

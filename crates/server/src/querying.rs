@@ -120,7 +120,7 @@ pub async fn execute_and_record(
     sql: &str,
 ) -> ApiResult<(Query, bool)> {
     // The source is looked up with the user's other tables (one light listing,
-    // cached in embedded mode); the history row is committed with others queued.
+    // cached in embedded mode); the history row is written with others queued.
     let run = run_sql(state, user, data_source_id, sql).await?;
     let query = state
         .history
