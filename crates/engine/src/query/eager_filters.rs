@@ -280,7 +280,9 @@ fn as_range(
     }
     let column_type = a.data_type(schema).ok()?;
     let fits = |bound: &Bound| bound.value.data_type() == column_type;
-    if !column_type.is_primitive() || !fits(&a_bound) || !fits(&b_bound) {
+    // Numbers, dates, times and timestamps (intervals have no total order).
+    let ordered = column_type.is_primitive() && !matches!(column_type, DataType::Interval(_));
+    if !ordered || !fits(&a_bound) || !fits(&b_bound) {
         return None;
     }
     let (lower, upper) = if a_lower {
