@@ -8,29 +8,28 @@
 //! A shared PostgreSQL may be read by other servers at once: there each request
 //! waits until its record is committed.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use store::{DynStore, NewQuery, Query, StoreError};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 
 /// Most rows one statement stores.
 const MAX_GROUP: usize = 64;
 /// Records that may wait for the writer before new requests wait for room.
 const QUEUE: usize = 1024;
 
-struct Pending {
-    row: Query,
-    /// Told whether the row was stored, for a request waiting on its commit.
-    stored: Option<oneshot::Sender<store::Result<()>>>,
+enum Pending {
+    Row {
+        row: Query,
+        /// Told whether the row was stored, for a request waiting on its commit.
+        stored: Option<oneshot::Sender<store::Result<()>>>,
+    },
+    /// Answered once every row queued before it has been written.
+    Barrier(oneshot::Sender<()>),
 }
 
 /// The handle requests record their queries through.
 #[derive(Clone)]
 pub struct History {
     queue: mpsc::Sender<Pending>,
-    /// Records handed to the writer so far, and records it has finished.
-    queued: Arc<AtomicU64>,
-    written: watch::Receiver<u64>,
     wait_for_commit: bool,
 }
 
@@ -39,12 +38,9 @@ impl History {
     /// request only once its record is committed (for a store other processes read).
     pub fn start(store: DynStore, wait_for_commit: bool) -> Self {
         let (queue, pending) = mpsc::channel(QUEUE);
-        let (written_tx, written) = watch::channel(0);
-        tokio::spawn(write_groups(store, pending, written_tx));
+        tokio::spawn(write_groups(store, pending));
         Self {
             queue,
-            queued: Arc::new(AtomicU64::new(0)),
-            written,
             wait_for_commit,
         }
     }
@@ -77,21 +73,21 @@ impl History {
         row: Query,
         stored: Option<oneshot::Sender<store::Result<()>>>,
     ) -> store::Result<()> {
-        self.queued.fetch_add(1, Ordering::AcqRel);
-        let sent = self.queue.send(Pending { row, stored }).await;
-        if sent.is_err() {
-            return Err(writer_gone());
-        }
-        Ok(())
+        self.queue
+            .send(Pending::Row { row, stored })
+            .await
+            .map_err(|_| writer_gone())
     }
 
     /// Waits until every record queued before this call has been written, so a
-    /// read of the history sees the queries answered before it.
+    /// read of the history sees the queries answered before it. The queue is
+    /// first in, first out: a barrier sent through it comes out after them.
     pub async fn settled(&self) {
-        let target = self.queued.load(Ordering::Acquire);
-        let mut written = self.written.clone();
-        // An error means the writer has stopped: nothing more will be written.
-        let _ = written.wait_for(|done| *done >= target).await;
+        let (done, written) = oneshot::channel();
+        if self.queue.send(Pending::Barrier(done)).await.is_ok() {
+            // An error means the writer has stopped: nothing more will be written.
+            let _ = written.await;
+        }
     }
 }
 
@@ -99,17 +95,22 @@ fn writer_gone() -> StoreError {
     StoreError::Unavailable("the history writer has stopped".into())
 }
 
-async fn write_groups(
-    store: DynStore,
-    mut pending: mpsc::Receiver<Pending>,
-    written: watch::Sender<u64>,
-) {
+async fn write_groups(store: DynStore, mut pending: mpsc::Receiver<Pending>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     while pending.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let (rows, receipts): (Vec<Query>, Vec<_>) =
-            group.drain(..).map(|p| (p.row, p.stored)).unzip();
+        let mut rows = Vec::with_capacity(group.len());
+        let mut receipts = Vec::with_capacity(group.len());
+        let mut barriers = Vec::new();
+        for item in group.drain(..) {
+            match item {
+                Pending::Row { row, stored } => {
+                    rows.push(row);
+                    receipts.push(stored);
+                }
+                Pending::Barrier(done) => barriers.push(done),
+            }
+        }
         let results = store_group(&store, &rows).await;
-        let count = rows.len() as u64;
         for ((row, result), receipt) in rows.iter().zip(results).zip(receipts) {
             match receipt {
                 Some(receipt) => {
@@ -123,7 +124,10 @@ async fn write_groups(
                 }
             }
         }
-        written.send_modify(|done| *done += count);
+        // Every row queued before these barriers is in this group or an earlier one.
+        for done in barriers {
+            let _ = done.send(());
+        }
     }
 }
 
@@ -131,6 +135,9 @@ async fn write_groups(
 /// breaks a constraint, say), every row is retried alone so that one bad row
 /// cannot fail the others.
 async fn store_group(store: &DynStore, rows: &[Query]) -> Vec<store::Result<()>> {
+    if rows.is_empty() {
+        return Vec::new();
+    }
     let stored_or_refused = |stored: bool| {
         if stored {
             Ok(())
@@ -154,5 +161,66 @@ async fn store_group(store: &DynStore, rows: &[Query]) -> Vec<store::Result<()>>
             }
             results
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::QueryType;
+    use std::time::Duration;
+    use store::{NewUser, Page, QueryFilter};
+
+    #[tokio::test]
+    async fn reads_after_settling_see_every_answered_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("meta.db");
+        let store = store::connect(path.to_str().unwrap(), Default::default())
+            .await
+            .unwrap();
+        let user = store
+            .create_user(NewUser {
+                email: "ann@example.com".into(),
+                password_hash: "hash".into(),
+                full_name: "Ann".into(),
+                is_verified: true,
+            })
+            .await
+            .unwrap();
+        let user_id = user.id;
+        let query = move |text: String| NewQuery {
+            user_id,
+            data_source_id: None,
+            query_text: text,
+            query_type: QueryType::Sql,
+            interpreted_query: None,
+            details: None,
+            result_data: serde_json::json!({"rows": []}),
+            execution_time_ms: 1,
+        };
+        let history = History::start(store.clone(), false);
+        let answered =
+            futures::future::join_all((0..300).map(|i| history.record(query(format!("q{i}")))))
+                .await;
+        assert!(answered.iter().all(Result::is_ok));
+        // A request that goes away before its record is queued holds nobody up.
+        let gone = tokio::spawn({
+            let history = history.clone();
+            async move { history.record(query("gone".into())).await }
+        });
+        gone.abort();
+        tokio::time::timeout(Duration::from_secs(10), history.settled())
+            .await
+            .expect("settles");
+        let stored = store
+            .list_queries(user.id, QueryFilter::default(), Page::new(None, None))
+            .await
+            .unwrap();
+        assert!(stored.total >= 300, "{} rows", stored.total);
+        let first = answered[0].as_ref().unwrap();
+        assert_eq!(
+            store.get_query(user.id, first.id).await.unwrap().query_text,
+            "q0"
+        );
     }
 }
