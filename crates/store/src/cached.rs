@@ -55,15 +55,17 @@ where
         }
     }
 
-    async fn get_or_load<F>(&self, key: K, load: F) -> Result<V>
+    /// The cached value, or `load()`'s (the store is only asked on a miss).
+    async fn get_or_load<F, Fut>(&self, key: K, load: F) -> Result<V>
     where
-        F: Future<Output = Result<V>>,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V>>,
     {
         if let Some(value) = self.entries.get(&key) {
             return Ok(value);
         }
         let generation = self.generation.load(Ordering::Acquire);
-        let value = load.await?;
+        let value = load().await?;
         let _gate = self.gate.read().unwrap_or_else(|e| e.into_inner());
         if self.generation.load(Ordering::Acquire) == generation {
             self.entries.insert(key, value.clone());
@@ -129,7 +131,7 @@ impl MetadataStore for CachedStore {
     }
 
     async fn get_user(&self, id: UserId) -> Result<User> {
-        self.users.get_or_load(id, self.inner.get_user(id)).await
+        self.users.get_or_load(id, || self.inner.get_user(id)).await
     }
 
     async fn get_user_by_email(&self, email: &str) -> Result<User> {
@@ -170,7 +172,7 @@ impl MetadataStore for CachedStore {
 
     async fn list_source_tables(&self, user: UserId) -> Result<Vec<SourceTable>> {
         self.tables
-            .get_or_load(user, self.inner.list_source_tables(user))
+            .get_or_load(user, || self.inner.list_source_tables(user))
             .await
     }
 
@@ -312,7 +314,7 @@ impl MetadataStore for CachedStore {
 
     async fn session_family_expires_at(&self, family: Uuid) -> Result<Option<DateTime<Utc>>> {
         self.logins
-            .get_or_load(family, self.inner.session_family_expires_at(family))
+            .get_or_load(family, || self.inner.session_family_expires_at(family))
             .await
     }
 

@@ -46,18 +46,22 @@ async fn source(store: &DynStore, owner: UserId, name: &str) -> DataSource {
         .unwrap()
 }
 
+fn new_query(owner: UserId, source: Option<DataSourceId>, text: &str) -> NewQuery {
+    NewQuery {
+        user_id: owner,
+        data_source_id: source,
+        query_text: text.into(),
+        query_type: QueryType::Sql,
+        interpreted_query: Some(text.into()),
+        details: None,
+        result_data: json!({"rows": [[1]]}),
+        execution_time_ms: 5,
+    }
+}
+
 async fn query(store: &DynStore, owner: UserId, source: Option<DataSourceId>, text: &str) -> Query {
     store
-        .create_query(NewQuery {
-            user_id: owner,
-            data_source_id: source,
-            query_text: text.into(),
-            query_type: QueryType::Sql,
-            interpreted_query: Some(text.into()),
-            details: None,
-            result_data: json!({"rows": [[1]]}),
-            execution_time_ms: 5,
-        })
+        .create_query(new_query(owner, source, text))
         .await
         .unwrap()
 }
@@ -886,14 +890,8 @@ async fn history_rows_are_stored_in_groups(store: DynStore) {
     let bobs = source(&store, bob.id, "bob's").await;
     let row = |text: &str, source: Option<DataSourceId>| {
         Query::new_record(NewQuery {
-            user_id: ann.id,
-            data_source_id: source,
-            query_text: text.into(),
-            query_type: QueryType::Sql,
-            interpreted_query: None,
             details: Some(json!({"cached": true})),
-            result_data: json!({"rows": [[1]]}),
-            execution_time_ms: 1,
+            ..new_query(ann.id, source, text)
         })
     };
     let rows = [
