@@ -7,9 +7,9 @@ use nlq::{answer, Answer, Context};
 use std::path::PathBuf;
 
 fn table(name: &str, csv: &str) -> harness::Table {
-    let dir = std::env::temp_dir().join(format!("nlq-rows-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path: PathBuf = dir.join(format!("{name}.csv"));
+    // A directory per call: tests run at once and several load the same table.
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join(format!("{name}.csv"));
     std::fs::write(&path, csv).unwrap();
     harness::load_csv(&path).unwrap()
 }
