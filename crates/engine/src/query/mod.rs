@@ -5,6 +5,7 @@ mod eager_filters;
 mod errors;
 mod guard;
 mod result;
+mod string_groups;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -313,6 +314,7 @@ async fn session(
         .with_runtime_env(runtime)
         .with_default_features()
         .with_physical_optimizer_rule(Arc::new(eager_filters::EagerRangeFilters))
+        .with_physical_optimizer_rule(Arc::new(string_groups::StringKeyAggregation::default()))
         .with_table_functions(HashMap::new())
         .build();
     let ctx = SessionContext::new_with_state(state);
