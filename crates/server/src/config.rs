@@ -111,6 +111,10 @@ pub struct ServeArgs {
     /// Per-query memory budget in megabytes.
     #[arg(long, env = "INSIGHTIQ_QUERY_MEMORY_MB", default_value_t = 512)]
     pub query_memory_mb: u64,
+    /// Memory for decoded columns kept across queries, in megabytes (0 turns it off).
+    /// Repeated questions about a data source then skip Parquet decoding.
+    #[arg(long, env = "INSIGHTIQ_COLUMN_CACHE_MB", default_value_t = 1024)]
+    pub column_cache_mb: u64,
     /// Most rows a query returns (the true count is still reported).
     #[arg(long, env = "INSIGHTIQ_MAX_RESULT_ROWS", default_value_t = 10_000)]
     pub max_result_rows: usize,

@@ -40,6 +40,7 @@ impl AppState {
             memory_bytes: usize::try_from(settings.query_memory_mb * 1024 * 1024)
                 .unwrap_or(usize::MAX),
             max_rows: settings.max_result_rows,
+            column_cache_bytes: settings.column_cache_mb * 1024 * 1024,
             ..Default::default()
         })?;
         let storage = engine::storage::Storage::local(&settings.data_dir)?;
@@ -105,6 +106,7 @@ pub struct Settings {
     pub storage_limit_bytes: u64,
     pub query_timeout_secs: u64,
     pub query_memory_mb: u64,
+    pub column_cache_mb: u64,
     pub max_result_rows: usize,
     pub trusted_proxies: Vec<IpAddr>,
     pub rate_limits_enabled: bool,
@@ -135,6 +137,7 @@ impl Settings {
             storage_limit_bytes: args.storage_limit_bytes,
             query_timeout_secs: args.query_timeout_secs,
             query_memory_mb: args.query_memory_mb,
+            column_cache_mb: args.column_cache_mb,
             max_result_rows: args.max_result_rows,
             trusted_proxies: args.trusted_proxies.clone(),
             rate_limits_enabled: !args.disable_rate_limits,
@@ -160,6 +163,7 @@ impl Settings {
             storage_limit_bytes: 10 * 1024 * 1024 * 1024,
             query_timeout_secs: 30,
             query_memory_mb: 512,
+            column_cache_mb: 64,
             max_result_rows: 10_000,
             trusted_proxies: Vec::new(),
             rate_limits_enabled: true,

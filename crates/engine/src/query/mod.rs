@@ -1,6 +1,7 @@
 //! Sandboxed SQL execution: a fresh DataFusion session per call holding only the
 //! caller's tables, one read-only statement, a timeout, a memory pool and a row cap.
 
+mod column_cache;
 mod eager_filters;
 mod errors;
 mod guard;
@@ -30,6 +31,8 @@ use futures::StreamExt;
 
 use crate::error::{Error, Result};
 
+use column_cache::CachedParquetTable;
+pub use column_cache::ColumnCache;
 #[allow(unused_imports)]
 pub(crate) use errors::closest;
 pub use result::{encode_batches, encode_column, result_columns, QueryResult, ResultColumn};
@@ -50,6 +53,9 @@ pub struct SandboxLimits {
     /// into [`PARTITIONS_PER_THREAD`] partitions per thread)
     /// (default: the number of CPUs).
     pub threads: usize,
+    /// Decoded columns kept in memory across queries, shared by all of them
+    /// (default 1 GiB; 0 turns the cache off). See [`ColumnCache`].
+    pub column_cache_bytes: u64,
 }
 
 impl Default for SandboxLimits {
@@ -61,6 +67,7 @@ impl Default for SandboxLimits {
             threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            column_cache_bytes: 1 << 30,
         }
     }
 }
@@ -92,6 +99,8 @@ pub struct Sandbox {
     /// Parquet footers and file statistics, kept across queries (entries are checked
     /// against each file's size and modification time, so a new snapshot is re-read).
     file_caches: CacheManagerConfig,
+    /// Decoded columns of snapshots; `None` when `limits.column_cache_bytes` is 0.
+    columns: Option<ColumnCache>,
 }
 
 /// Owns the runtime and shuts it down without blocking, so dropping a `Sandbox`
@@ -123,15 +132,23 @@ impl Sandbox {
             .enable_all()
             .build()
             .map_err(|e| Error::io("tokio runtime", e))?;
+        let columns = (limits.column_cache_bytes > 0)
+            .then(|| ColumnCache::new(limits.column_cache_bytes, limits.threads));
         Ok(Sandbox {
             limits,
             runtime: Arc::new(DedicatedRuntime(Some(runtime))),
             file_caches: shared_file_caches(),
+            columns,
         })
     }
 
     pub fn limits(&self) -> &SandboxLimits {
         &self.limits
+    }
+
+    /// The decoded-column cache, if it is on.
+    pub fn column_cache(&self) -> Option<&ColumnCache> {
+        self.columns.as_ref()
     }
 
     /// Run one read-only SQL statement over `tables` (the `default_table` is also
@@ -162,10 +179,12 @@ impl Sandbox {
         let tables = tables.to_vec();
         let default_table = default_table.map(str::to_string);
         let limits = self.limits.clone();
-        let file_caches = self.file_caches.clone();
+        let caches = Caches {
+            files: self.file_caches.clone(),
+            columns: self.columns.clone(),
+        };
         self.run(async move {
-            let (ctx, names) =
-                session(&limits, &file_caches, &tables, default_table.as_deref()).await?;
+            let (ctx, names) = session(&limits, &caches, &tables, default_table.as_deref()).await?;
             let state = ctx.state();
             let plan = state
                 .statement_to_plan(statement)
@@ -291,16 +310,22 @@ fn shared_file_caches() -> CacheManagerConfig {
         .with_file_statistics_cache(Some(statistics))
 }
 
+/// What a sandbox's sessions share across queries.
+struct Caches {
+    files: CacheManagerConfig,
+    columns: Option<ColumnCache>,
+}
+
 /// A fresh session: no table functions, no URL tables, a memory pool of its own,
 /// and only the given tables.
 async fn session(
     limits: &SandboxLimits,
-    file_caches: &CacheManagerConfig,
+    caches: &Caches,
     tables: &[TableRef],
     default_table: Option<&str>,
 ) -> Result<(SessionContext, Vec<String>)> {
     let runtime = RuntimeEnvBuilder::new()
-        .with_cache_manager(file_caches.clone())
+        .with_cache_manager(caches.files.clone())
         .with_memory_limit(limits.memory_bytes, 1.0)
         .build_arc()
         .map_err(Error::internal)?;
@@ -320,7 +345,7 @@ async fn session(
     let ctx = SessionContext::new_with_state(state);
     let mut names = Vec::with_capacity(tables.len() + 1);
     for t in tables {
-        register(&ctx, &t.name, &t.parquet_path).await?;
+        register(&ctx, &t.name, &t.parquet_path, &caches.columns).await?;
         names.push(t.name.clone());
     }
     if let Some(default) = default_table {
@@ -330,14 +355,19 @@ async fn session(
             ))
         })?;
         if default != "data" {
-            register(&ctx, "data", &t.parquet_path).await?;
+            register(&ctx, "data", &t.parquet_path, &caches.columns).await?;
             names.push("data".into());
         }
     }
     Ok((ctx, names))
 }
 
-async fn register(ctx: &SessionContext, name: &str, path: &Path) -> Result<()> {
+async fn register(
+    ctx: &SessionContext,
+    name: &str,
+    path: &Path,
+    columns: &Option<ColumnCache>,
+) -> Result<()> {
     let path_str = path
         .to_str()
         .ok_or_else(|| Error::internal(format!("non UTF-8 path {}", path.display())))?;
@@ -346,16 +376,24 @@ async fn register(ctx: &SessionContext, name: &str, path: &Path) -> Result<()> {
             key: path.display().to_string(),
         });
     }
-    ctx.register_parquet(
-        TableReference::bare(name),
-        path_str,
-        ParquetReadOptions::default(),
-    )
-    .await
-    .map_err(Error::internal)
+    let name = TableReference::bare(name);
+    ctx.register_parquet(name.clone(), path_str, ParquetReadOptions::default())
+        .await
+        .map_err(Error::internal)?;
+    if let Some(columns) = columns {
+        let parquet = ctx
+            .table_provider(name.clone())
+            .await
+            .map_err(Error::internal)?;
+        let cached = CachedParquetTable::new(parquet, path.to_path_buf(), columns.clone());
+        ctx.deregister_table(name.clone())
+            .map_err(Error::internal)?;
+        ctx.register_table(name, Arc::new(cached))
+            .map_err(Error::internal)?;
+    }
+    Ok(())
 }
 
-/// Drain the stream, keeping the first `max_rows` rows and counting the rest.
 /// Most rows any one operator of a plan may be estimated to produce. Cancelling a
 /// CPU-bound DataFusion operator only takes effect when it yields, so a cross join of
 /// billions of rows would keep the query threads busy long after its timeout: such
@@ -411,6 +449,7 @@ fn estimate_rows(plan: &LogicalPlan, table_rows: &HashMap<String, u64>) -> Resul
     Ok(rows)
 }
 
+/// Drain the stream, keeping the first `max_rows` rows and counting the rest.
 async fn collect_capped(
     mut stream: datafusion::physical_plan::SendableRecordBatchStream,
     max_rows: Option<usize>,
