@@ -2,7 +2,8 @@
 # Ingest + profile benchmark (issue 4) and query benchmark (issue 5), side by side:
 # InsightIQ's engine (release build) against DuckDB, Polars and pandas from PyPI.
 #   bench/ingest.sh [ROWS...]        default: 1000000 10000000
-# Prints seconds and peak RSS per tool and the ratios against InsightIQ.
+# Prints seconds and peak RSS per tool and the ratios against InsightIQ; per query,
+# InsightIQ's time over the faster of DuckDB and Polars (the issue-5 target: <= 1.5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -45,10 +46,17 @@ for n in ${SIZES[@]}; do
   measure "duckdb_profile_$n" $PY bench/ingest_tools.py duckdb_profile "$DATA/iq_$n.parquet"
   measure "polars_profile_$n" $PY bench/ingest_tools.py polars_profile "$DATA/iq_$n.parquet"
   echo "-- queries (median of warm runs, same Parquet)"
-  "$BIN" query "$DATA/iq_$n.parquet" 5 | sed "s/^query /insightiq /"
-  for tool in duckdb polars pandas; do
-    $PY bench/query_tools.py $tool "$DATA/iq_$n.parquet" 5
-  done
+  {
+    "$BIN" query "$DATA/iq_$n.parquet" 5 | sed "s/^query /insightiq /"
+    for tool in duckdb polars pandas; do
+      $PY bench/query_tools.py $tool "$DATA/iq_$n.parquet" 5
+    done
+  } | tee "$DATA/queries_$n.txt"
+  # Lines "TOOL QUERY median_secs=S first_secs=F".
+  awk -v n="$n" '{ sub("median_secs=", "", $3); t[$1, $2] = $3; q[$2] = 1 }
+    END { for (k in q) { b = t["insightiq", k]; best = t["duckdb", k] < t["polars", k] ? t["duckdb", k] : t["polars", k]
+      printf "query %-14s %s rows: InsightIQ / faster of DuckDB and Polars = %.2f (target <= 1.5); pandas / InsightIQ = %.1f\n", k, n, b / best, t["pandas", k] / b } }' \
+    "$DATA/queries_$n.txt" | sort
 done
 
 echo "== ratios (tool time / InsightIQ time; > 1 means InsightIQ is faster)"
