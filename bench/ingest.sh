@@ -62,4 +62,5 @@ done
 echo "== ratios (tool time / InsightIQ time; > 1 means InsightIQ is faster)"
 awk '{ split($1, p, "_"); key = p[2] "_" p[3]; t[p[1] "_" key] = $2; keys[key] = 1 }
      END { for (k in keys) { b = t["insightiq_" k]; if (b > 0) {
-       printf "%-16s duckdb=%.2f polars=%.2f pandas=%.2f\n", k, t["duckdb_" k] / b, t["polars_" k] / b, t["pandas_" k] / b } } }' "$DATA/results.txt" | sort
+       pandas = ("pandas_" k in t) ? sprintf("%.2f", t["pandas_" k] / b) : "-"
+       printf "%-16s duckdb=%.2f polars=%.2f pandas=%s\n", k, t["duckdb_" k] / b, t["polars_" k] / b, pandas } } }' "$DATA/results.txt" | sort
