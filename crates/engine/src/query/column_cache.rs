@@ -1,9 +1,9 @@
 //! Decoded columns of Parquet snapshots, kept in memory across queries.
 //!
-//! A snapshot never changes once written (a re-upload or sync writes a new file),
-//! yet every query would otherwise decompress and decode the same column chunks
-//! again: for a filtered total over millions of rows, decoding is most of the
-//! work. [`CachedParquetTable`] wraps the Parquet table of a session. A scan that
+//! A snapshot is written once and then read by every question about its data
+//! source, each of which would otherwise decompress and decode the same column
+//! chunks again: for a filtered total over millions of rows, decoding is most of
+//! the work. [`CachedParquetTable`] wraps the Parquet table of a session. A scan that
 //! reads the whole table (no `LIMIT`) decodes the columns it needs once, every row
 //! group in parallel, into a [`ColumnCache`] shared by all queries of a sandbox;
 //! later scans read those Arrow arrays straight from memory, cut into batches and
