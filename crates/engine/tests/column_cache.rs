@@ -103,6 +103,8 @@ async fn answers_as_parquet_does() {
         }
     }
     assert!(cached.column_cache().unwrap().bytes() > 0);
+    cached.forget_snapshot(&path);
+    assert_eq!(cached.column_cache().unwrap().bytes(), 0);
 }
 
 #[tokio::test]

@@ -69,8 +69,25 @@ pub async fn scope_for(
 /// A local file with the snapshot stored at `key` (the file itself for local
 /// storage; a cached download for object stores).
 pub async fn snapshot_path(state: &AppState, key: &str) -> ApiResult<std::path::PathBuf> {
-    let cache = state.settings.data_dir.join("cache").join(key);
-    Ok(state.storage.local_copy(key, &cache).await?)
+    Ok(state
+        .storage
+        .local_copy(key, &downloaded_snapshot(state, key))
+        .await?)
+}
+
+/// Where [`snapshot_path`] puts the download of an object-store snapshot.
+fn downloaded_snapshot(state: &AppState, key: &str) -> std::path::PathBuf {
+    state.settings.data_dir.join("cache").join(key)
+}
+
+/// Forget what the query sandbox keeps of the snapshot at `key` (it is being deleted).
+pub fn forget_snapshot(state: &AppState, key: &str) {
+    if let Ok(Some(local)) = state.storage.local_path(key) {
+        state.sandbox.forget_snapshot(&local);
+    }
+    state
+        .sandbox
+        .forget_snapshot(&downloaded_snapshot(state, key));
 }
 
 /// Executes `sql` against the user's source `source_id` (and the user's other

@@ -230,6 +230,9 @@ pub async fn ingest(
 
 /// Removes a data source's files (after its row is gone).
 pub async fn remove_files(state: &AppState, source: &DataSource) {
+    if let Some(snapshot) = &source.file_path {
+        crate::querying::forget_snapshot(state, snapshot);
+    }
     for key in [&source.file_path, &source.original_path]
         .into_iter()
         .flatten()

@@ -135,12 +135,26 @@ async fn rename_describe_and_delete_removes_files() {
         .unwrap();
     assert_eq!(error_code(empty_name, 422).await, "invalid_length");
 
+    // A whole-table query keeps the snapshot's columns in memory; deleting the
+    // source drops them.
+    let (status, _) = app
+        .post_authed(
+            "/api/v1/queries/execute",
+            &token,
+            &json!({"data_source_id": id, "sql": "SELECT * FROM data"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let columns = app.state.sandbox.column_cache().unwrap();
+    assert!(columns.bytes() > 0);
+
     let deleted = app
         .authed(Method::DELETE, &path, &token)
         .send()
         .await
         .unwrap();
     assert_eq!(deleted.status(), 204);
+    assert_eq!(columns.bytes(), 0, "the snapshot's columns are dropped");
     assert!(
         app.stored_files().is_empty(),
         "files removed: {:?}",

@@ -116,6 +116,19 @@ impl ColumnCache {
         self.columns.weighted_size()
     }
 
+    /// Drop every column of the file at `path` (its data source is gone).
+    pub fn forget(&self, path: &Path) {
+        let keys: Vec<Arc<ColumnKey>> = self
+            .columns
+            .iter()
+            .filter(|(key, _)| key.file.path == path)
+            .map(|(key, _)| key)
+            .collect();
+        for key in keys {
+            self.columns.invalidate(key.as_ref());
+        }
+    }
+
     /// The cached arrays of `columns` of `file`, decoding the missing ones, or
     /// `None` when they would not fit (the caller then reads Parquet).
     fn columns(

@@ -151,6 +151,14 @@ impl Sandbox {
         self.columns.as_ref()
     }
 
+    /// Drop what the sandbox keeps of the snapshot at `parquet_path` (call it when
+    /// the snapshot is deleted; a replaced file is noticed without it).
+    pub fn forget_snapshot(&self, parquet_path: &Path) {
+        if let Some(columns) = &self.columns {
+            columns.forget(parquet_path);
+        }
+    }
+
     /// Run one read-only SQL statement over `tables` (the `default_table` is also
     /// registered as `data`) and return at most `limits.max_rows` rows.
     pub async fn execute(
