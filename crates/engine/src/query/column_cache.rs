@@ -137,10 +137,7 @@ impl ColumnCache {
         schema: &SchemaRef,
         columns: &[usize],
     ) -> Result<Option<Vec<Arc<CachedColumn>>>> {
-        let mut found: Vec<Option<Arc<CachedColumn>>> = columns
-            .iter()
-            .map(|&column| self.columns.get(&ColumnKey::new(file, column)))
-            .collect();
+        let mut found = self.lookup(file, columns);
         let mut missing: Vec<usize> = columns
             .iter()
             .zip(&found)
@@ -165,6 +162,11 @@ impl ColumnCache {
 
     /// The cached arrays of `columns`, only if every one is cached.
     fn hits(&self, file: &FileIdentity, columns: &[usize]) -> Option<Vec<Arc<CachedColumn>>> {
+        self.lookup(file, columns).into_iter().collect()
+    }
+
+    /// Each of `columns` of `file` that is cached.
+    fn lookup(&self, file: &FileIdentity, columns: &[usize]) -> Vec<Option<Arc<CachedColumn>>> {
         columns
             .iter()
             .map(|&column| self.columns.get(&ColumnKey::new(file, column)))
