@@ -1,10 +1,17 @@
-//! Domain vocabulary shared by every crate: typed ids, validated inputs and the
-//! enums stored in the metadata tables. No I/O lives here.
+//! Domain vocabulary shared by every crate: typed ids, validated inputs, the
+//! enums stored in the metadata tables, a data source's schema and profile,
+//! SQL quoting and month names. No I/O lives here.
 
 mod enums;
 mod ids;
+pub mod months;
+mod profile;
+mod schema;
+pub mod sql;
 mod validation;
 
 pub use enums::{ChartType, QueryType, SourceStatus, SourceType};
 pub use ids::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId};
+pub use profile::{ColumnFlags, ColumnProfile, HistogramBin, Profile, Quantiles, ValueCount};
+pub use schema::{ColumnMeta, ColumnType, DateOrder, IndexedValue, NumberFormat, SourceSchema};
 pub use validation::{DataSourceName, Email, FullName, Password, PasswordRule, ValidationError};

@@ -35,6 +35,11 @@
 //! on the current runtime) -> [`Profile`] `{ row_count, columns: [ColumnProfile] }` with null and
 //! distinct counts (exact below 100k rows), min/max/mean/stddev, p25/p50/p75, top values,
 //! histograms, flags, and `value_index` (all values of text columns with <= 1,000 values).
+//! The profile types are `domain`'s.
+//!
+//! **Schema** ([`schema`]): `source_schema(&report.columns, &mut profile)` ->
+//! `domain::SourceSchema`, the record stored as a source's `columns_info` and read by the
+//! question engine (`nlq::Schema::from_source`); the value index moves into it.
 //!
 //! **Export** ([`export`]): `export_batches(&QueryBatches, ExportFormat) -> Vec<u8>` for
 //! CSV, XLSX, JSON (array of objects) and Parquet; `export_result(&QueryResult, ..)` for
@@ -54,6 +59,8 @@ pub mod ingest;
 pub mod insights;
 pub mod profile;
 pub mod query;
+pub mod result;
+pub mod schema;
 pub mod storage;
 pub mod types;
 
@@ -64,6 +71,7 @@ pub use export::ExportFormat;
 pub use ingest::{ingest_file, IngestOptions, IngestReport, SourceFormat};
 pub use profile::{profile_parquet, ColumnProfile, Profile};
 pub use query::{QueryBatches, QueryResult, ResultColumn, Sandbox, SandboxLimits, TableRef};
+pub use schema::source_schema;
 pub use storage::Storage;
 pub use types::{ColumnInfo, ColumnType, DateOrder, NumberFormat};
 

@@ -7,13 +7,13 @@ use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::ingest::values;
-use crate::query::encode_column;
+use crate::result::encode_column;
 use crate::types::ColumnType;
+use domain::sql::quote_ident as ident;
 
 /// Below this many rows distinct counts are exact; above, HyperLogLog estimates.
 pub const EXACT_DISTINCT_ROWS: u64 = 100_000;
@@ -27,86 +27,7 @@ const HISTOGRAM_BINS: usize = 20;
 /// Memory for profiling queries; aggregations spill or fail beyond it.
 const PROFILE_MEMORY: usize = 768 * 1024 * 1024;
 
-/// The profile of a whole data source (stored as JSON).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Profile {
-    pub row_count: u64,
-    pub columns: Vec<ColumnProfile>,
-}
-
-impl Profile {
-    /// Column name -> its low-cardinality values, for linking words like "Europe".
-    pub fn value_index(&self) -> Vec<(&str, &[ValueCount])> {
-        self.columns
-            .iter()
-            .filter_map(|c| c.value_index.as_deref().map(|v| (c.name.as_str(), v)))
-            .collect()
-    }
-}
-
-/// One column's statistics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ColumnProfile {
-    /// The column's name in the snapshot (its SQL-safe name).
-    pub name: String,
-    #[serde(rename = "type")]
-    pub column_type: ColumnType,
-    pub null_count: u64,
-    pub distinct_count: u64,
-    /// True when `distinct_count` is an estimate (tables above 100k rows).
-    pub distinct_approximate: bool,
-    pub min: Option<Value>,
-    pub max: Option<Value>,
-    /// Numbers only.
-    pub mean: Option<f64>,
-    /// Numbers only (sample standard deviation).
-    pub stddev: Option<f64>,
-    /// Numbers and dates (approximate, t-digest).
-    pub quantiles: Option<Quantiles>,
-    /// Most frequent values with counts (text and boolean columns).
-    pub top_values: Vec<ValueCount>,
-    /// Equal-width histogram (numbers).
-    pub histogram: Option<Vec<HistogramBin>>,
-    pub flags: ColumnFlags,
-    /// Every distinct value with its count, for text columns with at most 1,000 values.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub value_index: Option<Vec<ValueCount>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Quantiles {
-    pub p25: Value,
-    pub p50: Value,
-    pub p75: Value,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ValueCount {
-    pub value: Value,
-    pub count: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistogramBin {
-    pub lower: f64,
-    pub upper: f64,
-    pub count: u64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ColumnFlags {
-    pub all_null: bool,
-    pub constant: bool,
-    pub looks_like_id: bool,
-    /// Text column whose values are (almost) all numbers.
-    pub numbers_as_text: bool,
-    /// Text column mixing numbers or dates with other text.
-    pub mixed_types: bool,
-}
-
-fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
+pub use domain::{ColumnFlags, ColumnProfile, HistogramBin, Profile, Quantiles, ValueCount};
 
 async fn collect(ctx: &SessionContext, sql: &str) -> Result<Vec<RecordBatch>> {
     ctx.sql(sql)
@@ -159,7 +80,7 @@ pub async fn profile_parquet(path: &Path) -> Result<Profile> {
     let mut layout = Vec::new(); // (first expression index, has moments)
     for f in schema.fields() {
         let c = ident(f.name());
-        let t = ColumnType::from_arrow(f.data_type());
+        let t = crate::types::column_type_of(f.data_type());
         let start = exprs.len();
         exprs.push(format!("COUNT({c})"));
         // approx_distinct takes integers and strings only: map other types onto those.
@@ -202,7 +123,7 @@ pub async fn profile_parquet(path: &Path) -> Result<Profile> {
 
     let mut columns = Vec::with_capacity(schema.fields().len());
     for (f, (start, orderable, numeric, quantiled)) in schema.fields().iter().zip(layout) {
-        let t = ColumnType::from_arrow(f.data_type());
+        let t = crate::types::column_type_of(f.data_type());
         let c = ident(f.name());
         let mut i = start;
         let mut next = || {

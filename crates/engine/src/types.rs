@@ -1,109 +1,35 @@
-//! Column types and column metadata shared by ingest, profile and query results.
-//! These are serialized into `columns_info` and API responses, so names are stable.
+//! Column types as Arrow stores them, and the columns an ingest reports. The
+//! types themselves (and how numbers and dates were written) are `domain`'s.
 
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use serde::{Deserialize, Serialize};
 
-/// The six column types InsightIQ reports (serialized lowercase).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ColumnType {
-    Integer,
-    Float,
-    String,
-    Boolean,
-    Date,
-    Datetime,
-}
+pub use domain::{ColumnType, DateOrder, NumberFormat};
 
-impl ColumnType {
-    /// The Arrow type a column of this type is stored as in Parquet snapshots.
-    pub fn arrow_type(self) -> DataType {
-        match self {
-            ColumnType::Integer => DataType::Int64,
-            ColumnType::Float => DataType::Float64,
-            ColumnType::String => DataType::Utf8,
-            ColumnType::Boolean => DataType::Boolean,
-            ColumnType::Date => DataType::Date32,
-            ColumnType::Datetime => DataType::Timestamp(TimeUnit::Microsecond, None),
-        }
-    }
-
-    /// Maps any Arrow type to the closest reported type (query results, connectors).
-    pub fn from_arrow(dt: &DataType) -> Self {
-        use DataType::*;
-        match dt {
-            Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 => ColumnType::Integer,
-            Float16 | Float32 | Float64 | Decimal32(..) | Decimal64(..) | Decimal128(..)
-            | Decimal256(..) => ColumnType::Float,
-            Boolean => ColumnType::Boolean,
-            Date32 | Date64 => ColumnType::Date,
-            Timestamp(..) => ColumnType::Datetime,
-            Dictionary(_, v) => ColumnType::from_arrow(v),
-            _ => ColumnType::String,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ColumnType::Integer => "integer",
-            ColumnType::Float => "float",
-            ColumnType::String => "string",
-            ColumnType::Boolean => "boolean",
-            ColumnType::Date => "date",
-            ColumnType::Datetime => "datetime",
-        }
-    }
-
-    pub fn is_numeric(self) -> bool {
-        matches!(self, ColumnType::Integer | ColumnType::Float)
-    }
-
-    pub fn is_temporal(self) -> bool {
-        matches!(self, ColumnType::Date | ColumnType::Datetime)
+/// The Arrow type a column of type `t` is stored as in Parquet snapshots.
+pub fn arrow_type(t: ColumnType) -> DataType {
+    match t {
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Float => DataType::Float64,
+        ColumnType::String => DataType::Utf8,
+        ColumnType::Boolean => DataType::Boolean,
+        ColumnType::Date => DataType::Date32,
+        ColumnType::Datetime => DataType::Timestamp(TimeUnit::Microsecond, None),
     }
 }
 
-impl std::fmt::Display for ColumnType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How an ambiguous `a/b/yyyy` date was read. Recorded per date column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DateOrder {
-    /// `07/01/2024` is July 1st (the default when nothing disambiguates).
-    MonthFirst,
-    /// `07/01/2024` is January 7th (chosen when some value has a day above 12
-    /// in the first position, or for dotted dates such as `01.07.2024`).
-    DayFirst,
-}
-
-/// How the text of a numeric column was written, so the UI can format it back.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NumberFormat {
-    /// A currency symbol seen in the values (`$`, `€`, `£`, ...).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub currency: Option<String>,
-    /// Values carried a `%` sign; stored as written (`12.5%` -> 12.5).
-    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
-    pub percent: bool,
-    /// Thousands separators were present.
-    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
-    pub thousands_separator: bool,
-    /// `1.234,5` style: comma is the decimal mark.
-    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
-    pub decimal_comma: bool,
-    /// `(1,234)` was read as a negative number.
-    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
-    pub parentheses_negative: bool,
-}
-
-impl NumberFormat {
-    pub fn is_plain(&self) -> bool {
-        *self == NumberFormat::default()
+/// The reported type closest to any Arrow type (query results, connectors).
+pub fn column_type_of(dt: &DataType) -> ColumnType {
+    use DataType::*;
+    match dt {
+        Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 => ColumnType::Integer,
+        Float16 | Float32 | Float64 | Decimal32(..) | Decimal64(..) | Decimal128(..)
+        | Decimal256(..) => ColumnType::Float,
+        Boolean => ColumnType::Boolean,
+        Date32 | Date64 => ColumnType::Date,
+        Timestamp(..) => ColumnType::Datetime,
+        Dictionary(_, v) => column_type_of(v),
+        _ => ColumnType::String,
     }
 }
 

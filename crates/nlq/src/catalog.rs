@@ -4,7 +4,7 @@
 use crate::lexicon::{ABBREVIATIONS, NON_ADDITIVE, SYNONYMS, UNITS};
 use crate::plan::Lit;
 use crate::text::{split_name, stem, words};
-use crate::{Column, DataType, Schema};
+use crate::{Column, ColumnType, Schema};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -190,7 +190,7 @@ fn column_info(index: usize, c: &Column, rows: u64) -> ColumnInfo {
         distinct as f64 / rows as f64
     };
     let lower_words: Vec<&str> = words.iter().map(|w| w.word.as_str()).collect();
-    let year_like = c.data_type == DataType::Integer
+    let year_like = c.data_type == ColumnType::Integer
         && lower_words
             .iter()
             .any(|w| matches!(*w, "year" | "yr" | "season" | "election"))
@@ -198,11 +198,11 @@ fn column_info(index: usize, c: &Column, rows: u64) -> ColumnInfo {
     let is_id = lower_words
         .iter()
         .any(|w| matches!(*w, "id" | "uuid" | "code" | "key" | "identifier"))
-        || (c.data_type == DataType::String && uniqueness > 0.95 && rows > 20);
+        || (c.data_type == ColumnType::String && uniqueness > 0.95 && rows > 20);
     let role = match c.data_type {
-        DataType::Date | DataType::Datetime => Role::Time,
+        ColumnType::Date | ColumnType::Datetime => Role::Time,
         _ if is_id => Role::Identifier,
-        DataType::Integer | DataType::Float if !year_like => {
+        ColumnType::Integer | ColumnType::Float if !year_like => {
             // Small integer codes (pclass 1..3) behave like categories, but they can
             // still be averaged, so they stay measures; the parser decides by context.
             Role::Measure
@@ -277,12 +277,12 @@ fn words_stems(s: &str) -> Vec<String> {
 
 fn truthy_literal(c: &Column) -> Option<Lit> {
     match c.data_type {
-        DataType::Boolean => Some(Lit::Bool(true)),
-        DataType::Integer => {
+        ColumnType::Boolean => Some(Lit::Bool(true)),
+        ColumnType::Integer => {
             let (lo, hi) = (json_f64(&c.min)?, json_f64(&c.max)?);
             (lo == 0.0 && hi == 1.0 && c.distinct_count.unwrap_or(2) <= 2).then_some(Lit::Num(1.0))
         }
-        DataType::String if (1..=2).contains(&c.values.len()) => {
+        ColumnType::String if (1..=2).contains(&c.values.len()) => {
             let yes = c.values.iter().find(|(v, _)| {
                 matches!(v.to_lowercase().as_str(), "yes" | "y" | "true" | "t" | "1")
             })?;

@@ -16,35 +16,6 @@ pub struct DateHit {
     pub whole_years: bool,
 }
 
-fn month_of(w: &str) -> Option<u32> {
-    const M: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    if let Some(i) = M.iter().position(|m| *m == w) {
-        return Some(i as u32 + 1);
-    }
-    if w.len() >= 3 {
-        if let Some(i) = M.iter().position(|m| m.starts_with(w) && w.len() >= 3) {
-            // "jun", "sept", "dec"; not "ma"/"ju" (too short).
-            if w.len() <= 4 || w == "sept" {
-                return Some(i as u32 + 1);
-            }
-        }
-    }
-    None
-}
-
 fn year_of(t: &Token) -> Option<i32> {
     match t.kind {
         Kind::Number {
@@ -124,7 +95,7 @@ fn month_at(tokens: &[Token], i: usize, default_year: i32) -> Option<(u32, i32, 
     if t.kind != Kind::Word {
         return None;
     }
-    let m = month_of(&t.norm)?;
+    let m = domain::months::month_number(&t.norm)?;
     if let Some(y) = tokens.get(i + 1).and_then(year_of) {
         return Some((m, y, i + 2));
     }

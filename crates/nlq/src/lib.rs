@@ -10,7 +10,7 @@
 //!   - [`Answer::Clarify`]` { message, suggestions }` — when the question cannot be grounded
 //!     in the table; 2–4 concrete questions built from the schema.
 //! - [`suggest_questions`]`(schema: &Schema) -> Vec<String>` — 4–6 example questions.
-//! - [`Schema`], [`Column`], [`DataType`], [`Context`], [`Interpretation`] — plain data,
+//! - [`Schema`], [`Column`], [`ColumnType`] (`domain`'s), [`Context`], [`Interpretation`] — plain data,
 //!   `Serialize`/`Deserialize`.
 //!
 //! # How a question is read
@@ -44,26 +44,7 @@ use serde::{Deserialize, Serialize};
 pub use interpret::Interpretation;
 pub use suggest::suggest_questions;
 
-/// Column types as the profiler reports them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DataType {
-    Integer,
-    Float,
-    String,
-    Boolean,
-    Date,
-    Datetime,
-}
-
-impl DataType {
-    pub fn is_numeric(self) -> bool {
-        matches!(self, DataType::Integer | DataType::Float)
-    }
-    pub fn is_temporal(self) -> bool {
-        matches!(self, DataType::Date | DataType::Datetime)
-    }
-}
+pub use domain::ColumnType;
 
 /// One column of the data source, from its profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,7 +53,7 @@ pub struct Column {
     pub name: String,
     /// Identifier used in SQL (quoted by the generator).
     pub sql_name: String,
-    pub data_type: DataType,
+    pub data_type: ColumnType,
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
@@ -90,7 +71,7 @@ pub struct Column {
 
 impl Column {
     /// A column with only a name and a type (tests, simple callers).
-    pub fn new(name: &str, data_type: DataType) -> Column {
+    pub fn new(name: &str, data_type: ColumnType) -> Column {
         Column {
             name: name.to_string(),
             sql_name: name.to_string(),
@@ -111,6 +92,38 @@ pub struct Schema {
     pub table: String,
     pub row_count: u64,
     pub columns: Vec<Column>,
+}
+
+impl Schema {
+    /// The engine's view of a stored data source, queried as `table`. The one
+    /// way a source's schema reaches the engine: the server, `insightiq ask`,
+    /// `insightiq eval` and the accuracy floors all come through here.
+    pub fn from_source(source: &domain::SourceSchema, table: &str) -> Schema {
+        let columns = source
+            .columns
+            .iter()
+            .map(|c| Column {
+                name: c.name.clone(),
+                sql_name: c.sql_name.clone(),
+                data_type: c.column_type,
+                description: c.description.clone(),
+                synonyms: c.synonyms.clone(),
+                distinct_count: c.distinct_count,
+                min: c.min.clone().filter(|v| !v.is_null()),
+                max: c.max.clone().filter(|v| !v.is_null()),
+                values: c
+                    .values
+                    .iter()
+                    .map(|v| (v.value.clone(), v.count))
+                    .collect(),
+            })
+            .collect();
+        Schema {
+            table: table.to_string(),
+            row_count: source.row_count,
+            columns,
+        }
+    }
 }
 
 /// What relative expressions resolve against.

@@ -9,7 +9,7 @@ use crate::lexicon::{
 use crate::link::{link_all, Link, Target};
 use crate::plan::{Agg, DateRange, Dim, Filter, Grain, Lit, Measure, Op, Order, OrderKey, Plan};
 use crate::text::{tokenize, Kind, Token};
-use crate::{Context, DataType};
+use crate::{ColumnType, Context};
 use chrono::Datelike;
 
 mod answer_column;
@@ -872,10 +872,10 @@ fn value_filters(st: &State, links: &[Link], plan: &mut Plan) {
 
 fn typed_value(st: &State, c: usize, v: &str) -> Lit {
     match st.cat.col(c).data_type {
-        DataType::Integer | DataType::Float => {
+        ColumnType::Integer | ColumnType::Float => {
             v.parse().map(Lit::Num).unwrap_or(Lit::Str(v.to_string()))
         }
-        DataType::Boolean => Lit::Bool(v.eq_ignore_ascii_case("true")),
+        ColumnType::Boolean => Lit::Bool(v.eq_ignore_ascii_case("true")),
         _ => Lit::Str(v.to_string()),
     }
 }
@@ -1589,7 +1589,7 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
             let named = plan
                 .filters
                 .iter()
-                .find(|f| f.op == Op::In && cat.col(f.column).data_type == DataType::String);
+                .find(|f| f.op == Op::In && cat.col(f.column).data_type == ColumnType::String);
             if let (Some(f), Some(_)) = (named, measure_col) {
                 entity = Some(f.column);
                 order_desc = dir;
@@ -1758,7 +1758,7 @@ fn build(st: &mut State, links: &[Link], shape: &Shape, plan: &mut Plan) -> Resu
 
 /// A text column not already grouped by: "how many countries" counts its distinct values.
 fn countable(cat: &Catalog, c: usize, dims: &[Dim]) -> bool {
-    cat.col(c).data_type == DataType::String && !dims.iter().any(|d| d.column() == c)
+    cat.col(c).data_type == ColumnType::String && !dims.iter().any(|d| d.column() == c)
 }
 
 /// The column named right after "how many" / "number of" / "count".

@@ -6,15 +6,7 @@ use crate::Schema;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
-/// `"name"` with embedded quotes doubled.
-pub fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// `'text'` with embedded quotes doubled.
-pub fn string_lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
+pub use domain::sql::{quote_ident as ident, quote_literal as string_lit};
 
 pub fn lit(l: &Lit) -> String {
     match l {

@@ -1,7 +1,7 @@
 //! One test per construct the parser supports beyond the golden cases, on small synthetic
 //! schemas: asserts on the generated SQL.
 
-use nlq::{answer, Answer, Column, Context, DataType, Schema};
+use nlq::{answer, Answer, Column, ColumnType, Context, Schema};
 use serde_json::json;
 
 fn today() -> Context {
@@ -18,7 +18,7 @@ fn sql(q: &str, s: &Schema) -> String {
 }
 
 fn text(name: &str, values: &[&str]) -> Column {
-    let mut c = Column::new(name, DataType::String);
+    let mut c = Column::new(name, ColumnType::String);
     c.values = values.iter().map(|v| (v.to_string(), 1)).collect();
     c.distinct_count = Some(values.len() as u64);
     c
@@ -32,23 +32,23 @@ fn medals() -> Schema {
         table: "data".into(),
         row_count: nations.len() as u64,
         columns: vec![
-            Column::new("Rank", DataType::Integer),
+            Column::new("Rank", ColumnType::Integer),
             text("Nation", &nations),
-            Column::new("Gold", DataType::Integer),
-            Column::new("Silver", DataType::Integer),
-            Column::new("Total", DataType::Integer),
+            Column::new("Gold", ColumnType::Integer),
+            Column::new("Silver", ColumnType::Integer),
+            Column::new("Total", ColumnType::Integer),
         ],
     }
 }
 
 #[test]
 fn a_name_written_as_one_word_beats_a_shared_prefix() {
-    let mut a = Column::new("MedInc", DataType::Float);
+    let mut a = Column::new("MedInc", ColumnType::Float);
     a.min = Some(json!(0.5));
     let s = Schema {
         table: "data".into(),
         row_count: 100,
-        columns: vec![a, Column::new("MedianHouseValue", DataType::Float)],
+        columns: vec![a, Column::new("MedianHouseValue", ColumnType::Float)],
     };
     let q = sql("Calculate the mean of the MedianHouseValue column.", &s);
     assert!(q.contains("AVG(\"MedianHouseValue\")"), "{q}");
@@ -60,7 +60,7 @@ fn how_many_times_counts_rows_not_a_time_column() {
     s.columns.retain(|c| c.name != "Total");
     // Several rows per nation, so counting them is a real question.
     s.columns[1].values.iter_mut().for_each(|v| v.1 = 3);
-    s.columns.push(Column::new("Time", DataType::String));
+    s.columns.push(Column::new("Time", ColumnType::String));
     let q = sql("how many times did kenya appear?", &s);
     assert!(q.contains("COUNT(*)"), "{q}");
     assert!(!q.contains("\"Time\""), "{q}");
@@ -98,8 +98,8 @@ fn if_yes_follow_ups_are_not_unplaced_words() {
         table: "data".into(),
         row_count: 100,
         columns: vec![
-            Column::new("Value", DataType::Float),
-            Column::new("TIME", DataType::Integer),
+            Column::new("Value", ColumnType::Float),
+            Column::new("TIME", ColumnType::Integer),
         ],
     };
     let q = sql(
@@ -112,7 +112,7 @@ fn if_yes_follow_ups_are_not_unplaced_words() {
 fn paintings() -> Schema {
     let mut score = text("Composition", &["12", "14", "15", "x"]);
     score.values.iter_mut().for_each(|v| v.1 = 5);
-    let mut painter = Column::new("Painter", DataType::String);
+    let mut painter = Column::new("Painter", ColumnType::String);
     painter.distinct_count = Some(40);
     Schema {
         table: "data".into(),
@@ -139,10 +139,10 @@ fn counting_a_one_per_row_column_counts_rows() {
 
 #[test]
 fn the_last_thing_released_names_the_row_not_the_date() {
-    let mut date = Column::new("Release date", DataType::Date);
+    let mut date = Column::new("Release date", ColumnType::Date);
     date.min = Some(json!("2001-01-01"));
     date.max = Some(json!("2013-01-31"));
-    let mut title = Column::new("Title", DataType::String);
+    let mut title = Column::new("Title", ColumnType::String);
     title.distinct_count = Some(30);
     let s = Schema {
         table: "data".into(),
@@ -203,7 +203,7 @@ fn a_stored_count_needs_the_columns_own_word() {
         row_count: 20,
         columns: vec![
             text("Series", &["One", "Two", "Three", "Four"]),
-            Column::new("No. of Ep.", DataType::Integer),
+            Column::new("No. of Ep.", ColumnType::Integer),
         ],
     };
     // "episodes" reaches "Ep." through the abbreviation: a filter here, not a sum.
@@ -232,9 +232,9 @@ fn storms() -> Schema {
         row_count: 100,
         columns: vec![
             text("name", &[]),
-            Column::new("max_storm_cat", DataType::Integer),
-            Column::new("min_p", DataType::Float),
-            Column::new("compound", DataType::Float),
+            Column::new("max_storm_cat", ColumnType::Integer),
+            Column::new("min_p", ColumnType::Float),
+            Column::new("compound", ColumnType::Float),
         ],
     }
 }

@@ -1,25 +1,25 @@
 //! Golden files: expected SQL and interpretation for questions on small schemas of our own.
 //! Each case lives in tests/golden/<name>.json; regenerate with `UPDATE_GOLDEN=1` and review.
 
-use nlq::{answer, Answer, Column, Context, DataType, Schema};
+use nlq::{answer, Answer, Column, ColumnType, Context, Schema};
 use serde_json::json;
 
-fn col(name: &str, t: DataType) -> Column {
+fn col(name: &str, t: ColumnType) -> Column {
     Column::new(name, t)
 }
 
 fn text(name: &str, values: &[(&str, u64)]) -> Column {
-    let mut c = Column::new(name, DataType::String);
+    let mut c = Column::new(name, ColumnType::String);
     c.values = values.iter().map(|(v, n)| (v.to_string(), *n)).collect();
     c.distinct_count = Some(values.len() as u64);
     c
 }
 
 fn sales() -> Schema {
-    let mut date = col("order_date", DataType::Date);
+    let mut date = col("order_date", ColumnType::Date);
     date.min = Some(json!("2023-01-01"));
     date.max = Some(json!("2024-12-31"));
-    let mut revenue = col("Revenue", DataType::Float);
+    let mut revenue = col("Revenue", ColumnType::Float);
     revenue.synonyms = vec!["turnover".into()];
     Schema {
         table: "data".into(),
@@ -40,15 +40,15 @@ fn sales() -> Schema {
             ),
             text("Payment", &[("Cash", 2000), ("Credit card", 3000)]),
             revenue,
-            col("units", DataType::Integer),
-            col("unit_price", DataType::Float),
+            col("units", ColumnType::Integer),
+            col("unit_price", ColumnType::Float),
             text("Customer Name", &[]),
         ],
     }
 }
 
 fn weather() -> Schema {
-    let mut date = col("date", DataType::Date);
+    let mut date = col("date", ColumnType::Date);
     date.min = Some(json!("2012-01-01"));
     date.max = Some(json!("2015-12-31"));
     Schema {
@@ -56,9 +56,9 @@ fn weather() -> Schema {
         row_count: 1461,
         columns: vec![
             date,
-            col("precipitation", DataType::Float),
-            col("temp_max", DataType::Float),
-            col("temp_min", DataType::Float),
+            col("precipitation", ColumnType::Float),
+            col("temp_max", ColumnType::Float),
+            col("temp_min", ColumnType::Float),
             text(
                 "weather",
                 &[("rain", 641), ("sun", 640), ("fog", 101), ("snow", 26)],

@@ -1,18 +1,10 @@
 //! Row-relative questions (neighbours in table order, first/last listed, differences
 //! between rows, "same as") on small tables of our own, executed with DataFusion.
 
-mod harness;
+mod support;
 
 use nlq::{answer, Answer, Context};
-use std::path::PathBuf;
-
-fn table(name: &str, csv: &str) -> harness::Table {
-    // A directory per call: tests run at once and several load the same table.
-    let dir = tempfile::tempdir().unwrap();
-    let path: PathBuf = dir.path().join(format!("{name}.csv"));
-    std::fs::write(&path, csv).unwrap();
-    harness::load_csv(&path).unwrap()
-}
+use support::{table, Table};
 
 const MEDALS: &str = "Rank,Nation,Gold,Silver,Bronze,Total
 1,Norway,9,4,3,16
@@ -35,25 +27,15 @@ Feyenoord,Rotterdam,1908
 Twente,Enschede,1965
 ";
 
-async fn ask(t: &harness::Table, q: &str) -> Vec<Vec<String>> {
+async fn ask(t: &Table, q: &str) -> Vec<Vec<String>> {
     let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     let sql = match answer(q, &t.schema, &Context { today }) {
         Answer::Sql { sql, .. } => sql,
         Answer::Clarify { message, .. } => panic!("abstained on {q:?}: {message}"),
     };
-    let (_, rows) = harness::execute(t, &sql)
+    t.rows(&sql)
         .await
-        .unwrap_or_else(|e| panic!("{q:?}: {e}\n{sql}"));
-    rows.into_iter()
-        .map(|r| {
-            r.into_iter()
-                .map(|v| match v {
-                    serde_json::Value::String(s) => s,
-                    v => v.to_string(),
-                })
-                .collect()
-        })
-        .collect()
+        .unwrap_or_else(|e| panic!("{q:?}: {e}\n{sql}"))
 }
 
 fn first(rows: &[Vec<String>]) -> Vec<String> {
@@ -62,7 +44,7 @@ fn first(rows: &[Vec<String>]) -> Vec<String> {
 
 #[tokio::test]
 async fn neighbours_follow_table_order() {
-    let race = table("race", RACE);
+    let race = table("race", RACE).await;
     assert_eq!(
         first(&ask(&race, "who came in after maria lopez?").await),
         ["Ida Holm"]
@@ -83,7 +65,7 @@ async fn neighbours_follow_table_order() {
 
 #[tokio::test]
 async fn first_and_last_listed() {
-    let clubs = table("clubs", CLUBS);
+    let clubs = table("clubs", CLUBS).await;
     assert_eq!(
         first(&ask(&clubs, "what is the last club listed?").await),
         ["Twente"]
@@ -101,7 +83,7 @@ async fn first_and_last_listed() {
 
 #[tokio::test]
 async fn differences_between_rows_and_columns() {
-    let medals = table("medals", MEDALS);
+    let medals = table("medals", MEDALS).await;
     assert_eq!(
         first(
             &ask(
@@ -130,7 +112,7 @@ async fn differences_between_rows_and_columns() {
 
 #[tokio::test]
 async fn rows_sharing_a_value() {
-    let medals = table("medals", MEDALS);
+    let medals = table("medals", MEDALS).await;
     assert_eq!(
         first(
             &ask(
@@ -141,7 +123,7 @@ async fn rows_sharing_a_value() {
         ),
         ["Peru"]
     );
-    let race = table("race", RACE);
+    let race = table("race", RACE).await;
     assert_eq!(
         first(&ask(&race, "who had the same time as ida holm?").await),
         ["Petra Novak"]
@@ -150,12 +132,12 @@ async fn rows_sharing_a_value() {
 
 #[tokio::test]
 async fn one_of_two_named_rows() {
-    let medals = table("medals", MEDALS);
+    let medals = table("medals", MEDALS).await;
     assert_eq!(
         first(&ask(&medals, "which nation won more silver, kenya or chile?").await),
         ["Kenya"]
     );
-    let clubs = table("clubs", CLUBS);
+    let clubs = table("clubs", CLUBS).await;
     assert_eq!(
         first(&ask(&clubs, "which club was founded first, twente or feyenoord?").await),
         ["Feyenoord"]
@@ -164,7 +146,7 @@ async fn one_of_two_named_rows() {
 
 #[tokio::test]
 async fn aggregates_over_the_first_rows_listed() {
-    let medals = table("medals", MEDALS);
+    let medals = table("medals", MEDALS).await;
     assert_eq!(
         first(
             &ask(
@@ -183,7 +165,7 @@ async fn aggregates_over_the_first_rows_listed() {
 
 #[tokio::test]
 async fn the_order_word_nearest_the_anchor_counts() {
-    let race = table("race", RACE);
+    let race = table("race", RACE).await;
     assert_eq!(
         first(&ask(&race, "what is the next name to be listed after anna berg?").await),
         ["Maria Lopez"]
@@ -192,7 +174,7 @@ async fn the_order_word_nearest_the_anchor_counts() {
 
 #[tokio::test]
 async fn who_is_first_or_last_answers_with_a_person() {
-    let race = table("race", RACE);
+    let race = table("race", RACE).await;
     assert_eq!(
         first(&ask(&race, "who is the last rank listed?").await),
         ["Petra Novak"]

@@ -80,7 +80,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .fallback_service(web::spa(&settings.web_dir))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::ratelimit::general_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::limits::general_limit))
         .layer(axum::extract::DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn(security_headers))
@@ -106,13 +106,13 @@ pub async fn launch(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let history = state.history.clone();
+    let store = state.store.clone();
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     // Answers already sent may still have history rows queued: write them first.
-    history.settled().await;
+    store.settled().await;
     Ok(())
 }
 

@@ -221,3 +221,88 @@ mod tests {
         }
     }
 }
+
+/// Everything configurable, resolved once at start-up.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub production: bool,
+    pub data_dir: PathBuf,
+    pub web_dir: PathBuf,
+    pub cors_origin: Option<String>,
+    pub redis_url: Option<Secret>,
+    /// Prefix of every key this server keeps in Redis (tests use a unique one).
+    pub redis_prefix: String,
+    pub jwt_secret_key: Option<Secret>,
+    pub jwt_refresh_secret_key: Option<Secret>,
+    pub max_upload_bytes: u64,
+    pub storage_limit_bytes: u64,
+    pub query_timeout_secs: u64,
+    pub query_memory_mb: u64,
+    pub column_cache_mb: u64,
+    pub max_result_rows: usize,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub rate_limits_enabled: bool,
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    pub public_url: String,
+    pub seed_demo: bool,
+}
+
+impl Settings {
+    pub fn from_args(args: &ServeArgs) -> Self {
+        Self {
+            production: args.is_production(),
+            data_dir: args.store.data_dir.clone(),
+            web_dir: args.web_dir.clone(),
+            cors_origin: args.cors_origin.clone(),
+            redis_url: args.redis_url.clone().filter(|u| !u.expose().is_empty()),
+            redis_prefix: "insightiq:".into(),
+            jwt_secret_key: args
+                .jwt_secret_key
+                .clone()
+                .filter(|s| !s.expose().is_empty()),
+            jwt_refresh_secret_key: args
+                .jwt_refresh_secret_key
+                .clone()
+                .filter(|s| !s.expose().is_empty()),
+            max_upload_bytes: args.max_upload_mb * 1024 * 1024,
+            storage_limit_bytes: args.storage_limit_bytes,
+            query_timeout_secs: args.query_timeout_secs,
+            query_memory_mb: args.query_memory_mb,
+            column_cache_mb: args.column_cache_mb,
+            max_result_rows: args.max_result_rows,
+            trusted_proxies: args.trusted_proxies.clone(),
+            rate_limits_enabled: !args.disable_rate_limits,
+            smtp_url: args.smtp_url.clone().filter(|u| !u.expose().is_empty()),
+            mail_from: args.mail_from.clone(),
+            public_url: args.public_url.clone(),
+            seed_demo: !args.no_demo && !args.is_production(),
+        }
+    }
+
+    /// Settings for tests: everything under `data_dir`, no web app, no demo.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        Self {
+            production: false,
+            web_dir: data_dir.join("no-web"),
+            data_dir,
+            cors_origin: None,
+            redis_url: None,
+            redis_prefix: format!("insightiq-test-{}:", uuid::Uuid::new_v4().simple()),
+            jwt_secret_key: None,
+            jwt_refresh_secret_key: None,
+            max_upload_bytes: 100 * 1024 * 1024,
+            storage_limit_bytes: 10 * 1024 * 1024 * 1024,
+            query_timeout_secs: 30,
+            query_memory_mb: 512,
+            column_cache_mb: 64,
+            max_result_rows: 10_000,
+            trusted_proxies: Vec::new(),
+            rate_limits_enabled: true,
+            smtp_url: None,
+            mail_from: "InsightIQ <no-reply@insightiq.local>".into(),
+            public_url: "http://localhost:8000".into(),
+            seed_demo: false,
+        }
+    }
+}

@@ -167,6 +167,62 @@ pub fn error_response(status: StatusCode, code: &str, message: &str, details: Va
     (status, axum::Json(body)).into_response()
 }
 
+/// Maps a store `NotFound` to a 404 naming what was missing.
+pub fn not_found(what: &'static str) -> impl Fn(StoreError) -> ApiError {
+    move |err| match err {
+        StoreError::NotFound => ApiError::NotFound(what),
+        other => other.into(),
+    }
+}
+
+impl From<crate::querying::QueryError> for ApiError {
+    fn from(err: crate::querying::QueryError) -> Self {
+        use crate::querying::QueryError;
+        match err {
+            QueryError::SourceNotFound => ApiError::NotFound("data source"),
+            QueryError::NotQueryable => ApiError::Unprocessable {
+                code: "source_not_queryable",
+                message: err.to_string(),
+                details: Value::Null,
+            },
+            QueryError::Engine(err) => err.into(),
+            QueryError::Store(err) => err.into(),
+            QueryError::Encode(err) => ApiError::internal(err),
+        }
+    }
+}
+
+impl From<crate::nl::AskError> for ApiError {
+    fn from(err: crate::nl::AskError) -> Self {
+        use crate::nl::AskError;
+        match err {
+            AskError::InvalidQuestion { .. } => {
+                ApiError::unprocessable("invalid_question", err.to_string())
+            }
+            AskError::SourceNotFound => ApiError::NotFound("data source"),
+            AskError::Query(err) => err.into(),
+            AskError::Store(err) => err.into(),
+            AskError::Encode(err) => ApiError::internal(err),
+        }
+    }
+}
+
+impl From<crate::sources::SourceError> for ApiError {
+    fn from(err: crate::sources::SourceError) -> Self {
+        use crate::sources::SourceError;
+        match err {
+            SourceError::Name(err) => err.into(),
+            SourceError::QuotaExceeded { .. } => ApiError::PayloadTooLarge {
+                code: "storage_quota_exceeded",
+                message: err.to_string(),
+            },
+            SourceError::Ingest(err) => err.into(),
+            SourceError::Store(err) => err.into(),
+            SourceError::Io(err) => ApiError::internal(err),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {

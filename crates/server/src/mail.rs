@@ -1,7 +1,7 @@
 //! Outgoing email (verification and password-reset links): SMTP through `lettre`
 //! when configured, otherwise a file per message in DATA_DIR/outbox plus a log line.
 
-use crate::state::Settings;
+use crate::config::Settings;
 use anyhow::Context;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

@@ -2,15 +2,30 @@
 //! sandbox, serves repeated queries from the result cache, and records history.
 
 use crate::cache::{result_key, RESULT_TTL};
-use crate::error::{ApiError, ApiResult};
-use crate::sources::table_names;
 use crate::state::AppState;
+use crate::tables::table_names;
 use domain::{DataSourceId, QueryType, UserId};
 use engine::query::{QueryResult, TableRef};
-use serde_json::Value;
 use std::sync::Arc;
 use std::time::Instant;
-use store::{NewQuery, Query};
+use store::{NewQuery, Query, StoreError};
+
+/// Why a query could not run. Mapped to HTTP in `crate::error`.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// No such source of this user (another user's is the same: not found).
+    #[error("data source not found")]
+    SourceNotFound,
+    #[error("this data source has no data snapshot yet; sync or re-upload it")]
+    NotQueryable,
+    /// Planning or running the SQL failed (syntax, unknown column, limits).
+    #[error(transparent)]
+    Engine(#[from] engine::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not encode the result: {0}")]
+    Encode(#[from] serde_json::Error),
+}
 
 /// A finished query: its result and how it was obtained.
 pub struct SqlRun {
@@ -31,10 +46,10 @@ pub async fn scope_for(
     state: &AppState,
     user: UserId,
     source_id: DataSourceId,
-) -> ApiResult<QueryScope> {
+) -> Result<QueryScope, QueryError> {
     let sources = state.store.list_source_tables(user).await?;
     if !sources.iter().any(|s| s.id == source_id) {
-        return Err(ApiError::NotFound("data source"));
+        return Err(QueryError::SourceNotFound);
     }
     let names = table_names(&sources);
     let mut tables = Vec::with_capacity(sources.len());
@@ -54,11 +69,7 @@ pub async fn scope_for(
             parquet_path: state.settings.data_dir.join(key),
         });
     }
-    let default_table = default_table.ok_or_else(|| ApiError::Unprocessable {
-        code: "source_not_queryable",
-        message: "this data source has no data snapshot yet; sync or re-upload it".into(),
-        details: Value::Null,
-    })?;
+    let default_table = default_table.ok_or(QueryError::NotQueryable)?;
     Ok(QueryScope {
         tables,
         default_table,
@@ -68,7 +79,7 @@ pub async fn scope_for(
 
 /// A local file with the snapshot stored at `key` (the file itself for local
 /// storage; a cached download for object stores).
-pub async fn snapshot_path(state: &AppState, key: &str) -> ApiResult<std::path::PathBuf> {
+pub async fn snapshot_path(state: &AppState, key: &str) -> Result<std::path::PathBuf, QueryError> {
     Ok(state
         .storage
         .local_copy(key, &downloaded_snapshot(state, key))
@@ -98,7 +109,7 @@ pub async fn run_sql(
     user: UserId,
     source_id: DataSourceId,
     sql: &str,
-) -> ApiResult<SqlRun> {
+) -> Result<SqlRun, QueryError> {
     let started = Instant::now();
     let scope = scope_for(state, user, source_id).await?;
     let key = result_key(&source_id.to_string(), sql, &scope.versions);
@@ -135,30 +146,22 @@ pub async fn execute_and_record(
     user: UserId,
     data_source_id: DataSourceId,
     sql: &str,
-) -> ApiResult<(Query, bool)> {
+) -> Result<(Query, bool), QueryError> {
     // The source is looked up with the user's other tables (one light listing,
     // cached in embedded mode); the history row is written with others queued.
     let run = run_sql(state, user, data_source_id, sql).await?;
     let query = state
-        .history
-        .record(NewQuery {
+        .store
+        .create_query(NewQuery {
             user_id: user,
             data_source_id: Some(data_source_id),
             query_text: sql.to_string(),
             query_type: QueryType::Sql,
             interpreted_query: Some(sql.to_string()),
             details: Some(serde_json::json!({ "cached": run.cached })),
-            result_data: serde_json::to_value(&run.result).map_err(ApiError::internal)?,
+            result_data: serde_json::to_value(&run.result)?,
             execution_time_ms: run.execution_time_ms,
         })
         .await?;
     Ok((query, run.cached))
-}
-
-/// Maps a store `NotFound` to a 404 naming what was missing.
-pub fn not_found(what: &'static str) -> impl Fn(store::StoreError) -> ApiError {
-    move |err| match err {
-        store::StoreError::NotFound => ApiError::NotFound(what),
-        other => other.into(),
-    }
 }

@@ -1,16 +1,33 @@
-//! Data sources: receiving an upload (streamed to a temp file under the size
-//! cap), turning it into a Parquet snapshot with a profile, and the records
-//! and SQL table names handlers and the query path need.
+//! Data sources: an upload (already received into a temporary file) turned
+//! into a Parquet snapshot with its schema and profile, stored, and recorded;
+//! removing a source's files.
 
-use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::extract::Multipart;
-use domain::{DataSourceId, DataSourceName, SourceStatus, SourceType, UserId};
-use serde_json::{json, Value};
-use std::collections::HashSet;
+use domain::{
+    DataSourceId, DataSourceName, Profile, SourceSchema, SourceStatus, SourceType, UserId,
+    ValidationError,
+};
+use serde_json::json;
 use std::path::Path;
-use store::{DataSource, NewDataSource, Page, SourceTable};
-use tokio::io::AsyncWriteExt;
+use store::{DataSource, NewDataSource, Page, StoreError};
+
+/// Why a data source could not be made. Mapped to HTTP in `crate::error`.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Name(#[from] ValidationError),
+    #[error(
+        "this upload would exceed your storage quota of {limit} bytes; delete a data source first"
+    )]
+    QuotaExceeded { limit: u64 },
+    /// Reading, profiling or storing the file failed (an unreadable file is the user's to fix).
+    #[error(transparent)]
+    Ingest(#[from] engine::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
 
 /// An upload received into a temporary file. The file is removed on drop
 /// unless it was moved into storage.
@@ -20,88 +37,6 @@ pub struct ReceivedUpload {
     pub sheet: Option<String>,
     pub temp: tempfile::TempPath,
     pub size: u64,
-}
-
-/// Streams the multipart `file` field to a temp file, refusing it with 413 as
-/// soon as it passes `max_bytes` (it is never held in memory).
-pub async fn receive_upload(
-    mut multipart: Multipart,
-    temp_dir: &Path,
-    max_bytes: u64,
-) -> ApiResult<ReceivedUpload> {
-    tokio::fs::create_dir_all(temp_dir)
-        .await
-        .map_err(ApiError::internal)?;
-    let mut file: Option<(String, tempfile::TempPath, u64)> = None;
-    let mut name = None;
-    let mut sheet = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
-        match field.name() {
-            Some("file") => {
-                let file_name = field.file_name().unwrap_or("upload.csv").to_string();
-                let temp = tempfile::Builder::new()
-                    .prefix("upload-")
-                    .tempfile_in(temp_dir)
-                    .map_err(ApiError::internal)?
-                    .into_temp_path();
-                let mut out = tokio::fs::File::create(&temp)
-                    .await
-                    .map_err(ApiError::internal)?;
-                let mut size = 0u64;
-                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                    size += chunk.len() as u64;
-                    if size > max_bytes {
-                        return Err(too_large(max_bytes));
-                    }
-                    out.write_all(&chunk).await.map_err(ApiError::internal)?;
-                }
-                out.flush().await.map_err(ApiError::internal)?;
-                file = Some((file_name, temp, size));
-            }
-            Some("name") => name = Some(field.text().await.map_err(multipart_error)?),
-            Some("sheet") => sheet = Some(field.text().await.map_err(multipart_error)?),
-            _ => {}
-        }
-    }
-    let Some((file_name, temp, size)) = file else {
-        return Err(ApiError::unprocessable(
-            "missing_file",
-            "send the file as a multipart form field named `file`",
-        ));
-    };
-    Ok(ReceivedUpload {
-        file_name,
-        name: name.filter(|n| !n.trim().is_empty()),
-        sheet: sheet.filter(|s| !s.trim().is_empty()),
-        temp,
-        size,
-    })
-}
-
-fn too_large(max_bytes: u64) -> ApiError {
-    ApiError::PayloadTooLarge {
-        code: "file_too_large",
-        message: format!(
-            "the file is larger than the {} MB upload limit; split it or raise INSIGHTIQ_MAX_UPLOAD_MB",
-            max_bytes / (1024 * 1024)
-        ),
-    }
-}
-
-fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
-    if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::PayloadTooLarge {
-            code: "file_too_large",
-            message: "the upload is larger than the limit".into(),
-        };
-    }
-    ApiError::bad_request(
-        "invalid_multipart",
-        format!(
-            "the upload is not a valid multipart form: {}",
-            err.body_text()
-        ),
-    )
 }
 
 /// Storage keys of a data source's files, relative to the data directory
@@ -121,7 +56,7 @@ pub async fn create_from_upload(
     state: &AppState,
     user: UserId,
     upload: ReceivedUpload,
-) -> ApiResult<DataSource> {
+) -> Result<DataSource, SourceError> {
     let display_name = upload
         .name
         .clone()
@@ -131,20 +66,14 @@ pub async fn create_from_upload(
     let stats = state.store.user_stats(user, chrono::Utc::now()).await?;
     let limit = state.settings.storage_limit_bytes;
     if (stats.storage_used_bytes.max(0) as u64).saturating_add(upload.size) > limit {
-        return Err(ApiError::PayloadTooLarge {
-            code: "storage_quota_exceeded",
-            message: format!(
-                "this upload would exceed your storage quota of {limit} bytes; delete a data source first"
-            ),
-        });
+        return Err(SourceError::QuotaExceeded { limit });
     }
 
     let temp_dir = state.settings.data_dir.join("uploads/temp");
     let snapshot_temp = tempfile::Builder::new()
         .prefix("snapshot-")
         .suffix(".parquet")
-        .tempfile_in(&temp_dir)
-        .map_err(ApiError::internal)?
+        .tempfile_in(&temp_dir)?
         .into_temp_path();
     let ingested = ingest(
         &state.sandbox,
@@ -166,7 +95,6 @@ pub async fn create_from_upload(
     let snapshot_size = state.storage.put_file(&snapshot, &snapshot_temp).await?;
     state.storage.put_file(&original, &upload.temp).await?;
 
-    let columns_info = columns_info(&ingested.columns, &ingested.profile, &Value::Null);
     let created = state
         .store
         .create_data_source(NewDataSource {
@@ -182,7 +110,7 @@ pub async fn create_from_upload(
             row_count: i64::try_from(ingested.row_count).unwrap_or(i64::MAX),
             file_size: i64::try_from(upload.size).unwrap_or(i64::MAX),
             storage_bytes: i64::try_from(upload.size + snapshot_size).unwrap_or(i64::MAX),
-            columns_info,
+            columns_info: ingested.schema,
             profile: Some(ingested.profile),
         })
         .await?;
@@ -190,11 +118,11 @@ pub async fn create_from_upload(
     Ok(created)
 }
 
-/// A file turned into a Parquet snapshot, with its columns and profile.
+/// A file turned into a Parquet snapshot, with its schema and profile.
 pub struct Ingested {
     pub row_count: u64,
-    pub columns: Vec<engine::ColumnInfo>,
-    pub profile: Value,
+    pub schema: SourceSchema,
+    pub profile: Profile,
 }
 
 /// Reads `src` (named `file_name` by the user) into a Parquet snapshot at
@@ -205,7 +133,7 @@ pub async fn ingest(
     file_name: &str,
     sheet: Option<String>,
     snapshot: &Path,
-) -> ApiResult<Ingested> {
+) -> Result<Ingested, SourceError> {
     let (src_path, name, out) = (
         src.to_path_buf(),
         file_name.to_string(),
@@ -219,12 +147,13 @@ pub async fn ingest(
         engine::ingest_file(&src_path, &name, &options, &out)
     })
     .await
-    .map_err(ApiError::internal)??;
-    let profile = sandbox.profile(snapshot).await?;
+    .map_err(std::io::Error::other)??;
+    let mut profile = sandbox.profile(snapshot).await?;
+    let schema = engine::source_schema(&report.columns, &mut profile);
     Ok(Ingested {
         row_count: report.row_count,
-        columns: report.columns,
-        profile: serde_json::to_value(profile).map_err(ApiError::internal)?,
+        schema,
+        profile,
     })
 }
 
@@ -243,51 +172,8 @@ pub async fn remove_files(state: &AppState, source: &DataSource) {
     }
 }
 
-/// `columns_info` for the API: name, SQL name, type and the main statistics,
-/// plus the user's descriptions and synonyms (kept across re-profiling).
-pub fn columns_info(
-    columns: &[engine::types::ColumnInfo],
-    profile: &Value,
-    previous: &Value,
-) -> Value {
-    let profiled = profile.get("columns").and_then(Value::as_array);
-    let items: Vec<Value> = columns
-        .iter()
-        .map(|c| {
-            let stats = profiled
-                .and_then(|p| {
-                    p.iter()
-                        .find(|pc| pc.get("name").and_then(Value::as_str) == Some(&c.sql_name))
-                })
-                .cloned()
-                .unwrap_or(Value::Null);
-            let old = previous
-                .as_array()
-                .and_then(|p| p.iter().find(|o| o["name"] == c.name.as_str()))
-                .cloned()
-                .unwrap_or(Value::Null);
-            json!({
-                "name": c.name,
-                "sql_name": c.sql_name,
-                "type": c.column_type,
-                "nullable": c.nullable,
-                "null_count": c.null_count,
-                "distinct_count": stats.get("distinct_count").cloned().unwrap_or(Value::Null),
-                "min": stats.get("min").cloned().unwrap_or(Value::Null),
-                "max": stats.get("max").cloned().unwrap_or(Value::Null),
-                "mean": stats.get("mean").cloned().unwrap_or(Value::Null),
-                "date_order": c.date_order,
-                "number_format": c.number_format,
-                "description": old.get("description").cloned().unwrap_or(Value::Null),
-                "synonyms": old.get("synonyms").cloned().unwrap_or_else(|| json!([])),
-            })
-        })
-        .collect();
-    Value::Array(items)
-}
-
 /// Every data source of `user` (for registering tables in a query session).
-pub async fn all_sources(state: &AppState, user: UserId) -> ApiResult<Vec<DataSource>> {
+pub async fn all_sources(state: &AppState, user: UserId) -> Result<Vec<DataSource>, StoreError> {
     let mut page = Page::new(Some(1), Some(Page::MAX_SIZE));
     let mut all = Vec::new();
     loop {
@@ -298,45 +184,6 @@ pub async fn all_sources(state: &AppState, user: UserId) -> ApiResult<Vec<DataSo
             return Ok(all);
         }
         page.page += 1;
-    }
-}
-
-/// SQL table names for a user's sources: the name made SQL-safe, unique per
-/// user (oldest source keeps the plain name).
-pub fn table_names(sources: &[SourceTable]) -> Vec<(DataSourceId, String)> {
-    let mut ordered: Vec<&SourceTable> = sources.iter().collect();
-    ordered.sort_by_key(|s| (s.created_at, s.id));
-    let mut taken: HashSet<String> = HashSet::from(["data".to_string()]);
-    ordered
-        .into_iter()
-        .map(|s| {
-            let base = sql_identifier(&s.name);
-            let mut name = base.clone();
-            let mut n = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{base}_{n}");
-                n += 1;
-            }
-            (s.id, name)
-        })
-        .collect()
-}
-
-/// Lowercase ASCII letters, digits and `_`, not starting with a digit.
-pub fn sql_identifier(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.trim().chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let out = out.trim_matches('_').to_string();
-    match out.chars().next() {
-        None => "table".to_string(),
-        Some(c) if c.is_ascii_digit() => format!("t_{out}"),
-        _ => out,
     }
 }
 
@@ -387,21 +234,5 @@ impl Drop for StoredFiles {
                 }
             });
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identifiers_are_sql_safe() {
-        assert_eq!(
-            sql_identifier("Supermarket Sales (2019)"),
-            "supermarket_sales_2019"
-        );
-        assert_eq!(sql_identifier("2024 orders"), "t_2024_orders");
-        assert_eq!(sql_identifier("  ***  "), "table");
-        assert_eq!(sql_identifier("Ventes d'été"), "ventes_d_t");
     }
 }

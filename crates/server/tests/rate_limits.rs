@@ -7,7 +7,7 @@ use axum::routing::get;
 use reqwest::Method;
 use serde_json::json;
 use server::config::Secret;
-use server::ratelimit::{general_limit, Queries, RateLimit, Uploads};
+use server::limits::{general_limit, Queries, RateLimit, Uploads};
 use server::{AppState, Settings};
 use support::{error_code, test_redis_url, TestApp};
 

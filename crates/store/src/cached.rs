@@ -126,6 +126,10 @@ impl MetadataStore for CachedStore {
         self.inner.ping().await
     }
 
+    async fn settled(&self) {
+        self.inner.settled().await
+    }
+
     async fn create_user(&self, user: NewUser) -> Result<User> {
         self.inner.create_user(user).await
     }

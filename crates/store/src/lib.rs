@@ -1,9 +1,12 @@
 //! The metadata store: one `MetadataStore` trait, two sqlx implementations
-//! (SQLite for embedded use, PostgreSQL for production) sharing the same SQL.
+//! (SQLite for embedded use, PostgreSQL for production) sharing the same SQL,
+//! and the decorators [`connect`] puts in front of them: the read cache of the
+//! embedded store and the grouped history writer with read-your-writes.
 
 mod cached;
 mod error;
 mod generic;
+mod history;
 mod postgres;
 mod records;
 mod sqlite;
@@ -16,6 +19,7 @@ use uuid::Uuid;
 
 pub use cached::{CachedStore, READ_CACHE_TTL};
 pub use error::{Result, StoreError};
+pub use history::HistoryStore;
 pub use postgres::PgStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
@@ -29,6 +33,9 @@ pub trait MetadataStore: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     /// A cheap round trip proving the store answers.
     async fn ping(&self) -> Result<()>;
+    /// Waits until every write accepted before this call is stored (the grouped
+    /// history writes of [`HistoryStore`]); at once for stores that write directly.
+    async fn settled(&self) {}
 
     // users
     async fn create_user(&self, user: NewUser) -> Result<User>;
@@ -146,10 +153,14 @@ pub fn is_postgres_url(url: &str) -> bool {
 /// several servers and is always asked.
 pub async fn connect(url: &str, options: PoolOptions) -> Result<DynStore> {
     if is_postgres_url(url) {
-        Ok(Arc::new(PgStore::connect(url, options).await?))
+        let postgres: DynStore = Arc::new(PgStore::connect(url, options).await?);
+        // Other servers may read a shared database: records are committed before answering.
+        Ok(Arc::new(HistoryStore::new(postgres, true)))
     } else {
         let sqlite: DynStore = Arc::new(SqliteStore::connect(url).await?);
-        Ok(Arc::new(CachedStore::new(sqlite)))
+        // Only this process reads its SQLite file: queued records are enough.
+        let cached: DynStore = Arc::new(CachedStore::new(sqlite));
+        Ok(Arc::new(HistoryStore::new(cached, false)))
     }
 }
 

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use domain::{
-    ApiKeyId, ChartType, DataSourceId, QueryId, QueryType, SessionId, SourceStatus, SourceType,
-    UserId, VisualizationId,
+    ApiKeyId, ChartType, DataSourceId, Profile, QueryId, QueryType, SessionId, SourceSchema,
+    SourceStatus, SourceType, UserId, VisualizationId,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -80,8 +80,9 @@ pub struct DataSource {
     pub file_size: i64,
     /// Bytes kept on storage for this source: original plus snapshot.
     pub storage_bytes: i64,
-    pub columns_info: Json<Value>,
-    pub profile: Option<Json<Value>>,
+    /// The columns with their types, statistics, value index and the user's notes.
+    pub columns_info: Json<SourceSchema>,
+    pub profile: Option<Json<Profile>>,
     /// Bumped whenever the snapshot changes, so cached results never go stale.
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -117,8 +118,8 @@ pub struct NewDataSource {
     pub row_count: i64,
     pub file_size: i64,
     pub storage_bytes: i64,
-    pub columns_info: Value,
-    pub profile: Option<Value>,
+    pub columns_info: SourceSchema,
+    pub profile: Option<Profile>,
 }
 
 /// Fields to change on a data source; `None` leaves a field as it is.
@@ -128,8 +129,8 @@ pub struct DataSourceUpdate {
     pub description: Option<String>,
     pub status: Option<SourceStatus>,
     pub status_message: Option<String>,
-    pub columns_info: Option<Value>,
-    pub profile: Option<Value>,
+    pub columns_info: Option<SourceSchema>,
+    pub profile: Option<Profile>,
     pub row_count: Option<i64>,
     pub file_size: Option<i64>,
     pub storage_bytes: Option<i64>,

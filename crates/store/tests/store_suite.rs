@@ -39,11 +39,19 @@ async fn source(store: &DynStore, owner: UserId, name: &str) -> DataSource {
             row_count: 10,
             file_size: 100,
             storage_bytes: 150,
-            columns_info: json!([{"name": "revenue", "type": "float"}]),
+            columns_info: revenue_schema(),
             profile: None,
         })
         .await
         .unwrap()
+}
+
+fn revenue_schema() -> domain::SourceSchema {
+    serde_json::from_value(json!({"row_count": 10, "columns": [{
+        "name": "revenue", "sql_name": "revenue", "type": "float",
+        "nullable": false, "null_count": 0
+    }]}))
+    .unwrap()
 }
 
 fn new_query(owner: UserId, source: Option<DataSourceId>, text: &str) -> NewQuery {
@@ -167,7 +175,7 @@ async fn data_sources_are_scoped_and_paged(store: DynStore) {
         (got.row_count, got.source_type, got.status),
         (10, SourceType::Csv, SourceStatus::Connected)
     );
-    assert_eq!(got.columns_info.0[0]["name"], "revenue");
+    assert_eq!(got.columns_info.0.columns[0].name, "revenue");
     assert_eq!(got.version, 1);
 
     // Bob can neither read, change nor delete Ann's source.

@@ -1,7 +1,7 @@
 //! Number formats for chart values, guessed from the measure's name and type:
 //! money words -> currency, rates and shares -> percent, counts -> integer.
 
-use crate::NumberFormat;
+use crate::{ColumnType, NumberFormat};
 
 const MONEY: &[&str] = &[
     "revenue", "sales", "price", "cost", "amount", "income", "profit", "fare", "spend", "salary",
@@ -10,7 +10,7 @@ const MONEY: &[&str] = &[
 const PERCENT: &[&str] = &["percent", "pct", "share", "ratio", "rate", "percentage"];
 
 /// Format for a measure column.
-pub fn number_format(name: &str, data_type: &str) -> NumberFormat {
+pub fn number_format(name: &str, data_type: ColumnType) -> NumberFormat {
     let n = name.to_lowercase();
     let words: Vec<&str> = n
         .split(|c: char| !c.is_alphanumeric())
@@ -29,7 +29,7 @@ pub fn number_format(name: &str, data_type: &str) -> NumberFormat {
     if has(MONEY) {
         return NumberFormat::Currency;
     }
-    if data_type == "integer" {
+    if data_type == ColumnType::Integer {
         NumberFormat::Integer
     } else {
         NumberFormat::Number
@@ -43,16 +43,19 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(
-            number_format("sum_revenue", "float"),
+            number_format("sum_revenue", ColumnType::Float),
             NumberFormat::Currency
         );
-        assert_eq!(number_format("count", "integer"), NumberFormat::Integer);
         assert_eq!(
-            number_format("avg_survival_rate", "float"),
+            number_format("count", ColumnType::Integer),
+            NumberFormat::Integer
+        );
+        assert_eq!(
+            number_format("avg_survival_rate", ColumnType::Float),
             NumberFormat::Percent
         );
         assert_eq!(
-            number_format("avg_body_mass_g", "float"),
+            number_format("avg_body_mass_g", ColumnType::Float),
             NumberFormat::Number
         );
     }

@@ -22,43 +22,32 @@ pub const BAR_TOP_N: usize = 20;
 /// A pie is only readable with a few slices.
 pub const PIE_MAX_SLICES: usize = 6;
 
-/// One column of a query result; `data_type` is integer|float|string|boolean|date|datetime.
+/// One column of a query result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultColumn {
     pub name: String,
-    pub data_type: String,
+    pub data_type: ColumnType,
 }
 
 impl ResultColumn {
-    pub fn new(name: &str, data_type: &str) -> ResultColumn {
+    pub fn new(name: &str, data_type: ColumnType) -> ResultColumn {
         ResultColumn {
             name: name.to_string(),
-            data_type: data_type.to_string(),
+            data_type,
         }
     }
     fn is_numeric(&self) -> bool {
-        matches!(self.data_type.as_str(), "integer" | "float")
+        self.data_type.is_numeric()
     }
     fn is_time(&self) -> bool {
-        matches!(self.data_type.as_str(), "date" | "datetime")
+        self.data_type.is_temporal()
     }
     fn is_category(&self) -> bool {
-        matches!(self.data_type.as_str(), "string" | "boolean")
+        self.data_type.is_categorical()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChartType {
-    Kpi,
-    Line,
-    Bar,
-    Pie,
-    Scatter,
-    Table,
-    Area,
-    StackedBar,
-}
+pub use domain::{ChartType, ColumnType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -130,7 +119,7 @@ fn base(chart_type: ChartType, title: String) -> ChartSpec {
 /// Integer columns named like a year or period act as a time axis ("year", "season").
 fn is_period(c: &ResultColumn) -> bool {
     let n = c.name.to_lowercase();
-    c.data_type == "integer"
+    c.data_type == ColumnType::Integer
         && (n == "year" || n.ends_with("_year") || n.starts_with("year") || n == "season")
 }
 
@@ -188,7 +177,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
         let mut s = base(ChartType::Kpi, title_for(&measures, None));
         s.value_key = Some(m.name.clone());
         s.label = Some(humanize(&m.name));
-        s.number_format = number_format(&m.name, &m.data_type);
+        s.number_format = number_format(&m.name, m.data_type);
         return s;
     }
     if rows >= 2 && !measures.is_empty() {
@@ -208,7 +197,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
                     ykeys(&measures[..1])
                 };
                 s.series_key = cats.first().map(|c| c.name.clone());
-                s.number_format = number_format(&measures[0].name, &measures[0].data_type);
+                s.number_format = number_format(&measures[0].name, measures[0].data_type);
                 return s;
             }
         }
@@ -222,7 +211,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
             s.x_key = Some(x.name.clone());
             s.x_type = Some(XType::Category);
             s.y_keys = ykeys(&measures);
-            s.number_format = number_format(&m.name, &m.data_type);
+            s.number_format = number_format(&m.name, m.data_type);
             if kind == ChartType::Bar && rows > BAR_TOP_N {
                 s.top_n = Some(BAR_TOP_N);
             }
@@ -235,7 +224,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
             s.series_key = Some(cats[1].name.clone());
             s.x_type = Some(XType::Category);
             s.y_keys = vec![m.name.clone()];
-            s.number_format = number_format(&m.name, &m.data_type);
+            s.number_format = number_format(&m.name, m.data_type);
             if rows > BAR_TOP_N * 4 {
                 s.top_n = Some(BAR_TOP_N);
             }
@@ -255,7 +244,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
             s.x_key = Some(measures[0].name.clone());
             s.x_type = Some(XType::Number);
             s.y_keys = vec![measures[1].name.clone()];
-            s.number_format = number_format(&measures[1].name, &measures[1].data_type);
+            s.number_format = number_format(&measures[1].name, measures[1].data_type);
             return s;
         }
     }

@@ -4,7 +4,9 @@
 use viz::{recommend, validate, ChartType, Hint, ResultColumn};
 
 fn cols(spec: &[(&str, &str)]) -> Vec<ResultColumn> {
-    spec.iter().map(|(n, t)| ResultColumn::new(n, t)).collect()
+    spec.iter()
+        .map(|(n, t)| ResultColumn::new(n, t.parse().unwrap()))
+        .collect()
 }
 
 fn check(name: &str, columns: &[ResultColumn], rows: usize, hint: Option<&Hint>) -> ChartType {

@@ -160,7 +160,7 @@ pub fn schema(sql_names: &[String], plans: &[ColumnPlan]) -> SchemaRef {
         sql_names
             .iter()
             .zip(plans)
-            .map(|(n, p)| Field::new(n, p.column_type.arrow_type(), true))
+            .map(|(n, p)| Field::new(n, crate::types::arrow_type(p.column_type), true))
             .collect::<Vec<_>>(),
     ))
 }

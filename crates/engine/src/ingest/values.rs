@@ -279,34 +279,6 @@ fn valid_ymd(y: i32, m: u32, d: u32) -> bool {
     chrono::NaiveDate::from_ymd_opt(y, m, d).is_some()
 }
 
-fn month_from_name(s: &str) -> Option<u32> {
-    const NAMES: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    const FULL: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let l = s.to_ascii_lowercase();
-    let l = l.trim_end_matches('.');
-    NAMES
-        .iter()
-        .position(|n| *n == l)
-        .or_else(|| FULL.iter().position(|n| *n == l))
-        .or_else(|| (l == "sept").then_some(8))
-        .map(|i| i as u32 + 1)
-}
-
 fn year_of(digits: &str) -> Option<i32> {
     let v: i32 = digits.parse().ok()?;
     match digits.len() {
@@ -377,7 +349,7 @@ fn parse_numeric_date(t: &str) -> Option<(DatePart, &str)> {
             return None;
         }
         let (name, r) = take_alpha(r);
-        let m = month_from_name(name)?;
+        let m = domain::months::month_number(name)?;
         let r = r.strip_prefix([sep, ' '])?;
         let (py, r) = take_digits(r);
         let y = year_of(py)?;
@@ -423,7 +395,7 @@ fn parse_numeric_date(t: &str) -> Option<(DatePart, &str)> {
 /// `Jan 1 2000`, `Jan 1, 2000`, `January 01, 2000`
 fn parse_month_first_name(t: &str) -> Option<(DatePart, &str)> {
     let (name, r) = take_alpha(t);
-    let m = month_from_name(name)?;
+    let m = domain::months::month_number(name)?;
     let r = r.strip_prefix([' ', '-'])?;
     let (pd, r) = take_digits(r);
     if pd.is_empty() || pd.len() > 2 {

@@ -77,6 +77,16 @@ pub struct InsightColumn {
     pub column_type: ColumnType,
 }
 
+impl From<&domain::ColumnMeta> for InsightColumn {
+    fn from(c: &domain::ColumnMeta) -> Self {
+        InsightColumn {
+            sql_name: c.sql_name.clone(),
+            name: c.name.clone(),
+            column_type: c.column_type,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InsightOptions {
     /// Above this many rows, analyse a deterministic sample of about this size.

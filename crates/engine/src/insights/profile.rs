@@ -2,10 +2,10 @@
 //! text) and the roles they imply: measures, dimensions and time columns.
 
 use super::context::Ctx;
-use super::text::ident;
 use super::InsightColumn;
 use crate::error::Result;
 use crate::types::ColumnType;
+use domain::sql::quote_ident as ident;
 
 /// Distinct values a text column may have to be treated as a dimension.
 pub const MAX_DIMENSION_GROUPS: u64 = 1000;

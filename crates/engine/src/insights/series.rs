@@ -5,9 +5,9 @@ use chrono::{DateTime, Datelike, NaiveDate};
 
 use super::context::Ctx;
 use super::profile::{ColumnProfile, Profile};
-use super::text::{ident, literal};
 use crate::error::Result;
 use crate::types::ColumnType;
+use domain::sql::{quote_ident as ident, quote_literal as literal};
 
 const DAY: i64 = 86_400;
 

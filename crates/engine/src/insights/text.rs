@@ -6,15 +6,7 @@ use serde_json::{json, Value};
 
 use super::series::Grain;
 
-/// A double-quoted SQL identifier (case kept, embedded quotes doubled).
-pub fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// A single-quoted SQL string literal.
-pub fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
+pub use domain::sql::quote_ident as ident;
 
 /// A float as a SQL literal that DataFusion parses back exactly.
 pub fn number_literal(x: f64) -> String {
@@ -157,8 +149,6 @@ mod tests {
         assert_eq!(fmt_pct(0.623), "62%");
         assert_eq!(fmt_pct(0.045), "4.5%");
         assert_eq!(round(0.1 + 0.2), 0.3);
-        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
-        assert_eq!(literal("O'Neil"), "'O''Neil'");
     }
 
     #[test]

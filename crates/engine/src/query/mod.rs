@@ -5,7 +5,6 @@ mod column_cache;
 mod eager_filters;
 mod errors;
 mod guard;
-mod result;
 mod string_groups;
 
 use std::collections::HashMap;
@@ -31,11 +30,11 @@ use futures::StreamExt;
 
 use crate::error::{Error, Result};
 
+pub use crate::result::{encode_batches, encode_column, result_columns, QueryResult, ResultColumn};
 use column_cache::CachedParquetTable;
 pub use column_cache::ColumnCache;
 #[allow(unused_imports)]
 pub(crate) use errors::closest;
-pub use result::{encode_batches, encode_column, result_columns, QueryResult, ResultColumn};
 
 /// Partitions DataFusion splits a query into, per sandbox thread.
 pub const PARTITIONS_PER_THREAD: usize = 2;

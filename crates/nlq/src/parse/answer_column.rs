@@ -7,7 +7,7 @@ use crate::catalog::Catalog;
 use crate::lexicon::{agg_word, is_stopword, superlative_concept};
 use crate::plan::{Filter, Op};
 use crate::text::Kind;
-use crate::DataType;
+use crate::ColumnType;
 
 /// The free noun asked for after "which"/"what" ("which country ...", "what was the last
 /// game ..."), if it names nothing in the table.
@@ -42,7 +42,7 @@ pub(super) fn asked_noun(st: &State) -> Option<usize> {
 pub(super) fn label_column(cat: &Catalog, filters: &[Filter]) -> Option<usize> {
     cat.columns
         .iter()
-        .filter(|c| cat.col(c.index).data_type == DataType::String)
+        .filter(|c| cat.col(c.index).data_type == ColumnType::String)
         .filter(|c| {
             !filters
                 .iter()
@@ -96,7 +96,7 @@ pub(super) fn person_column(cat: &Catalog, filters: &[Filter]) -> Option<usize> 
     let texts: Vec<&crate::catalog::ColumnInfo> = cat
         .columns
         .iter()
-        .filter(|c| cat.col(c.index).data_type == DataType::String)
+        .filter(|c| cat.col(c.index).data_type == ColumnType::String)
         .filter(|c| !filters.iter().any(|f| f.column == c.index))
         .collect();
     texts

@@ -6,7 +6,7 @@ use crate::lexicon::is_stopword;
 use crate::link::{Link, Target};
 use crate::plan::{Agg, Measure, Plan};
 use crate::text::Kind;
-use crate::DataType;
+use crate::ColumnType;
 
 /// A past-tense or participle verb ("aired", "played", "won").
 pub(super) fn is_past_verb(w: &str) -> bool {
@@ -118,6 +118,6 @@ fn text_link_at(st: &State, i: usize) -> bool {
         return false;
     };
     st.link_targets.get(*k).is_some_and(
-        |t| matches!(t, Target::Column(c) if st.cat.col(*c).data_type == DataType::String),
+        |t| matches!(t, Target::Column(c) if st.cat.col(*c).data_type == ColumnType::String),
     )
 }

@@ -13,7 +13,7 @@ use crate::catalog::Role;
 use crate::link::{Link, Target};
 use crate::plan::{Filter, Lit, Op, Plan, RowQuery, Side};
 use crate::text::Kind;
-use crate::DataType;
+use crate::ColumnType;
 
 /// Words asking for the row after the anchor, and for the row before it.
 const AFTER: &[&str] = &[
@@ -52,7 +52,7 @@ fn anchors(st: &State, links: &[Link]) -> Vec<Anchor> {
     links
         .iter()
         .filter_map(|l| match &l.target {
-            Target::Value(c, v) if st.cat.col(*c).data_type == DataType::String => Some(Anchor {
+            Target::Value(c, v) if st.cat.col(*c).data_type == ColumnType::String => Some(Anchor {
                 start: l.start,
                 end: l.end,
                 column: *c,
@@ -290,7 +290,7 @@ fn same_as(
     // What is asked for: a text column named before "same", else the anchor's column.
     let select = cols
         .iter()
-        .find(|(s, c)| *s < same && *c != column && st.cat.col(*c).data_type == DataType::String)
+        .find(|(s, c)| *s < same && *c != column && st.cat.col(*c).data_type == ColumnType::String)
         .map(|&(_, c)| c)
         .unwrap_or(anchor.column);
     let q = RowQuery::SameAs {
@@ -423,7 +423,7 @@ fn edge(st: &mut State, links: &[Link], plan: &mut Plan) -> Option<RowQuery> {
         .into_iter()
         .filter(|&(_, c)| !plan.filters.iter().any(|f| f.column == c))
         // "who was the top ranked athlete": a person is not the rank.
-        .filter(|&(_, c)| !who || st.cat.col(c).data_type == DataType::String)
+        .filter(|&(_, c)| !who || st.cat.col(c).data_type == ColumnType::String)
         .collect();
     let select = near
         .iter()

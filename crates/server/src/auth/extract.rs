@@ -4,7 +4,7 @@
 use super::service::{ClientInfo, Credential};
 use super::CurrentUser;
 use crate::error::ApiError;
-use crate::ratelimit::client_ip;
+use crate::limits::client_ip;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, USER_AGENT};

@@ -2,7 +2,7 @@
 //! generated once and kept in the data directory so tokens survive restarts.
 
 use crate::config::Secret;
-use crate::state::Settings;
+use crate::config::Settings;
 use anyhow::{bail, Context};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;

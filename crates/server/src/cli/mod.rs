@@ -6,8 +6,7 @@ pub mod ask;
 pub mod eval;
 pub mod score;
 
-use crate::nl::schema_from_parts;
-use crate::sources::{columns_info, ingest};
+use crate::sources::ingest;
 use engine::{Sandbox, TableRef};
 use std::path::{Path, PathBuf};
 
@@ -30,17 +29,12 @@ impl LocalTable {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("data");
-        let name = crate::sources::sql_identifier(stem);
+        let name = crate::tables::sql_identifier(stem);
         let parquet = work_dir.join(format!("{name}-{}.parquet", uuid::Uuid::new_v4().simple()));
         let ingested = ingest(sandbox, file, &file_name, None, &parquet)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let info = columns_info(
-            &ingested.columns,
-            &ingested.profile,
-            &serde_json::Value::Null,
-        );
-        let schema = schema_from_parts(&info, Some(&ingested.profile), "data", ingested.row_count);
+        let schema = nlq::Schema::from_source(&ingested.schema, "data");
         Ok(Self {
             name,
             parquet,

@@ -5,7 +5,7 @@ use super::users::UserBody;
 use crate::auth::jwt::{ACCESS_TTL_SECS, REFRESH_TTL_SECS};
 use crate::auth::{Client, CurrentUser, IssuedTokens, REFRESH_COOKIE};
 use crate::error::{ApiError, ApiResult, Json};
-use crate::ratelimit::{Auth, RateLimit};
+use crate::limits::{Auth, RateLimit};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;

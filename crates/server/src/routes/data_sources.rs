@@ -3,15 +3,16 @@
 
 use crate::auth::CurrentUser;
 use crate::cache::{insights_key, preview_key, INSIGHTS_TTL, PREVIEW_TTL};
+use crate::error::not_found;
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
-use crate::querying::not_found;
-use crate::ratelimit::{RateLimit, Uploads};
+use crate::limits::{RateLimit, Uploads};
 use crate::sources;
 use crate::state::AppState;
+use crate::tables;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use domain::{DataSourceId, DataSourceName};
+use domain::{ColumnMeta, DataSourceId, DataSourceName, Profile, SourceSchema};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
@@ -52,9 +53,9 @@ pub struct DataSourceView {
     pub file_size: i64,
     /// Bytes kept on storage (original and snapshot).
     pub storage_bytes: i64,
-    /// Columns: name, sql_name, type, statistics, description, synonyms.
-    #[schema(value_type = Vec<Object>)]
-    pub columns_info: Value,
+    /// Columns: name, SQL name, type, statistics, description and synonyms
+    /// (the value index is left out of listings).
+    pub columns_info: Vec<ColumnMeta>,
     /// The name to use for this source in SQL (it is also available as `data`).
     pub table_name: String,
     pub created_at: DateTime<Utc>,
@@ -74,7 +75,7 @@ impl DataSourceView {
             row_count: source.row_count,
             file_size: source.file_size,
             storage_bytes: source.storage_bytes,
-            columns_info: source.columns_info.0,
+            columns_info: source.columns_info.0.without_values().columns,
             table_name,
             created_at: source.created_at,
             updated_at: source.updated_at,
@@ -103,7 +104,7 @@ async fn views(
     items: Vec<DataSource>,
 ) -> ApiResult<Vec<DataSourceView>> {
     let all = state.store.list_source_tables(user.id()).await?;
-    let names = sources::table_names(&all);
+    let names = tables::table_names(&all);
     Ok(items
         .into_iter()
         .map(|s| {
@@ -111,7 +112,7 @@ async fn views(
                 .iter()
                 .find(|(id, _)| *id == s.id)
                 .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| sources::sql_identifier(&s.name));
+                .unwrap_or_else(|| tables::sql_identifier(&s.name));
             DataSourceView::new(s, table)
         })
         .collect())
@@ -197,7 +198,8 @@ async fn upload(
 ) -> ApiResult<(StatusCode, Json<DataSourceView>)> {
     let temp_dir = state.settings.data_dir.join("uploads/temp");
     let received =
-        sources::receive_upload(multipart, &temp_dir, state.settings.max_upload_bytes).await?;
+        super::upload::receive_upload(multipart, &temp_dir, state.settings.max_upload_bytes)
+            .await?;
     let source = sources::create_from_upload(&state, user.id(), received).await?;
     Ok((
         StatusCode::CREATED,
@@ -280,36 +282,40 @@ async fn update_source(
     Ok(Json(view(&state, &user, updated).await?))
 }
 
-fn annotate_columns(mut columns: Value, notes: Vec<ColumnNotes>) -> ApiResult<Value> {
-    let list = columns
-        .as_array_mut()
-        .ok_or_else(|| ApiError::internal("columns_info is not a list"))?;
+/// Most synonyms kept per column, and the longest one.
+const MAX_SYNONYMS: usize = 50;
+const MAX_SYNONYM_CHARS: usize = 100;
+
+fn annotate_columns(mut schema: SourceSchema, notes: Vec<ColumnNotes>) -> ApiResult<SourceSchema> {
     for note in notes {
-        let Some(column) = list.iter_mut().find(|c| c["name"] == note.name.as_str()) else {
-            let known: Vec<&str> = list.iter().filter_map(|c| c["name"].as_str()).collect();
+        let known = || {
+            let names: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
+            names.join(", ")
+        };
+        if !schema.columns.iter().any(|c| c.name == note.name) {
             return Err(ApiError::unprocessable(
                 "unknown_column",
-                format!(
-                    "no column named `{}`; columns are: {}",
-                    note.name,
-                    known.join(", ")
-                ),
+                format!("no column named `{}`; columns are: {}", note.name, known()),
             ));
-        };
+        }
+        let column = schema
+            .columns
+            .iter_mut()
+            .find(|c| c.name == note.name)
+            .expect("checked above");
         if let Some(description) = note.description {
-            column["description"] = Value::String(description.trim().to_string());
+            column.description = Some(description.trim().to_string());
         }
         if let Some(synonyms) = note.synonyms {
-            let cleaned: Vec<String> = synonyms
+            column.synonyms = synonyms
                 .into_iter()
                 .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty() && s.chars().count() <= 100)
-                .take(50)
+                .filter(|s| !s.is_empty() && s.chars().count() <= MAX_SYNONYM_CHARS)
+                .take(MAX_SYNONYMS)
                 .collect();
-            column["synonyms"] = serde_json::json!(cleaned);
         }
     }
-    Ok(columns)
+    Ok(schema)
 }
 
 /// Deletes a data source and its files. Its query history stays, detached.
@@ -321,8 +327,6 @@ async fn delete_source(
     user: CurrentUser,
     Path(id): Path<DataSourceId>,
 ) -> ApiResult<StatusCode> {
-    // Queries of this source answered just before are stored before it goes.
-    state.history.settled().await;
     let source = owned_source(&state, &user, id).await?;
     state
         .store
@@ -403,12 +407,12 @@ async fn preview(
 /// top values, histograms and quality flags.
 #[utoipa::path(get, path = "/api/v1/data-sources/{id}/profile", tag = "data sources",
     params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Object), (status = 404)))]
+    responses((status = 200, body = Profile), (status = 404)))]
 async fn profile(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<DataSourceId>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Profile>> {
     let source = owned_source(&state, &user, id).await?;
     let profile = source
         .profile
@@ -465,17 +469,9 @@ async fn insights(
     let columns: Vec<engine::insights::InsightColumn> = source
         .columns_info
         .0
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+        .columns
         .iter()
-        .filter_map(|c| {
-            Some(engine::insights::InsightColumn {
-                sql_name: c.get("sql_name")?.as_str()?.to_string(),
-                name: c.get("name")?.as_str()?.to_string(),
-                column_type: serde_json::from_value(c.get("type")?.clone()).ok()?,
-            })
-        })
+        .map(Into::into)
         .collect();
     let report =
         engine::insights::find_insights(&state.sandbox, &path, &columns, &Default::default())

@@ -6,6 +6,7 @@ pub mod data_sources;
 pub mod health;
 pub mod queries;
 pub mod stats;
+pub mod upload;
 pub mod users;
 pub mod visualizations;
 

@@ -2,9 +2,10 @@
 //! queries and exports.
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
-use crate::querying::{self, not_found};
-use crate::ratelimit::{Queries, RateLimit};
+use crate::error::not_found;
+use crate::error::{ApiResult, Json, Path, Query};
+use crate::limits::{Queries, RateLimit};
+use crate::querying;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -154,39 +155,58 @@ pub struct QuestionRequest {
     pub query_text: String,
 }
 
+/// A question the engine could not ground in the data: what it needs, and
+/// questions it can answer instead. Recorded in the history like answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Clarification {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: QueryId,
+    /// Always `needs_clarification`.
+    pub status: &'static str,
+    pub query_text: String,
+    pub message: String,
+    pub suggestions: Vec<String>,
+}
+
+/// The answer to a question, or a clarification (tell them apart by `status`).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum AskResponse {
+    Answered(QueryView),
+    NeedsClarification(Clarification),
+}
+
 /// Answers a question in plain English: SQL, interpretation, result and chart,
 /// or a clarification with suggestions when the question cannot be grounded.
 #[utoipa::path(post, path = "/api/v1/queries/natural-language", tag = "queries", request_body = QuestionRequest,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = QueryView), (status = 404), (status = 422)))]
+    responses((status = 200, body = AskResponse), (status = 404), (status = 422)))]
 async fn natural_language(
     State(state): State<AppState>,
     _limit: RateLimit<Queries>,
     user: CurrentUser,
     Json(body): Json<QuestionRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AskResponse>> {
     let outcome =
         crate::nl::ask_and_record(&state, user.id(), body.data_source_id, &body.query_text).await?;
-    match outcome {
+    Ok(Json(match outcome {
         crate::nl::Outcome::Answered { query, cached } => {
             let mut view = query_view(&state, &user, query).await?;
             view.cached = cached;
-            Ok(Json(
-                serde_json::to_value(view).map_err(ApiError::internal)?,
-            ))
+            AskResponse::Answered(view)
         }
         crate::nl::Outcome::Clarify {
             query_id,
             message,
             suggestions,
-        } => Ok(Json(serde_json::json!({
-            "id": query_id,
-            "status": "needs_clarification",
-            "query_text": body.query_text,
-            "message": message,
-            "suggestions": suggestions,
-        }))),
-    }
+        } => AskResponse::NeedsClarification(Clarification {
+            id: query_id,
+            status: "needs_clarification",
+            query_text: body.query_text,
+            message,
+            suggestions,
+        }),
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -216,8 +236,6 @@ async fn history(
     params: HistoryParams,
     saved_only: bool,
 ) -> ApiResult<QueryPage> {
-    // Queries answered just before this request are in the history.
-    state.history.settled().await;
     let filter = QueryFilter {
         data_source_id: params.data_source_id,
         query_type: params.query_type,
@@ -276,8 +294,6 @@ async fn get_query(
     user: CurrentUser,
     Path(id): Path<QueryId>,
 ) -> ApiResult<Json<QueryView>> {
-    // Queries answered just before this request are in the history.
-    state.history.settled().await;
     let query = state
         .store
         .get_query(user.id(), id)
@@ -294,8 +310,6 @@ async fn delete_query(
     user: CurrentUser,
     Path(id): Path<QueryId>,
 ) -> ApiResult<StatusCode> {
-    // Queries answered just before this request are in the history.
-    state.history.settled().await;
     state
         .store
         .delete_query(user.id(), id)
@@ -310,8 +324,6 @@ async fn set_saved(
     id: QueryId,
     saved: bool,
 ) -> ApiResult<QueryView> {
-    // Queries answered just before this request are in the history.
-    state.history.settled().await;
     let query = state
         .store
         .set_query_saved(user.id(), id, saved)
@@ -359,8 +371,6 @@ async fn export_query(
     Path(id): Path<QueryId>,
     Query(params): Query<ExportParams>,
 ) -> ApiResult<Response> {
-    // Queries answered just before this request are in the history.
-    state.history.settled().await;
     let format = crate::export::parse_format(params.format.as_deref().unwrap_or("csv"))?;
     let query = state
         .store

@@ -1,8 +1,8 @@
 //! `/api/v1/visualizations`: the charts kept with a query — list, add, tune, remove.
 
 use crate::auth::CurrentUser;
+use crate::error::not_found;
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::querying::not_found;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -48,6 +48,13 @@ impl From<Visualization> for VisualizationView {
     }
 }
 
+/// The columns of a stored result (`result_data`), as far as a chart needs them.
+#[derive(Default, Deserialize)]
+struct StoredColumns {
+    #[serde(default)]
+    columns: Vec<engine::ResultColumn>,
+}
+
 /// Checks a chart spec against the query's result columns; 422 with the reason.
 async fn validated(
     state: &AppState,
@@ -61,17 +68,13 @@ async fn validated(
         .get_query(user.id(), query_id)
         .await
         .map_err(not_found("query"))?;
-    let columns: Vec<viz::ResultColumn> = query.result_data.0["columns"]
-        .as_array()
-        .map(|cols| {
-            cols.iter()
-                .map(|c| viz::ResultColumn {
-                    name: c["name"].as_str().unwrap_or_default().to_string(),
-                    data_type: c["type"].as_str().unwrap_or("string").to_string(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    // A clarification stored no result: its columns are none.
+    let stored: StoredColumns = serde_json::from_value(query.result_data.0).unwrap_or_default();
+    let columns: Vec<viz::ResultColumn> = stored
+        .columns
+        .iter()
+        .map(|c| viz::ResultColumn::new(&c.name, c.column_type))
+        .collect();
     let mut config = if config.is_null() {
         serde_json::json!({})
     } else {
@@ -127,8 +130,6 @@ async fn create_visualization(
     user: CurrentUser,
     Json(body): Json<CreateVisualization>,
 ) -> ApiResult<(StatusCode, Json<VisualizationView>)> {
-    // Queries answered just before this request are in the history.
-    state.history.settled().await;
     let config = validated(
         &state,
         &user,
@@ -161,8 +162,6 @@ async fn list_visualizations(
     user: CurrentUser,
     Path(query_id): Path<QueryId>,
 ) -> ApiResult<Json<Vec<VisualizationView>>> {
-    // Queries answered just before this request are in the history.
-    state.history.settled().await;
     state
         .store
         .get_query(user.id(), query_id)
@@ -190,8 +189,6 @@ async fn update_visualization(
     Path(id): Path<VisualizationId>,
     Json(body): Json<UpdateVisualization>,
 ) -> ApiResult<Json<VisualizationView>> {
-    // Queries answered just before this request are in the history.
-    state.history.settled().await;
     let current = state
         .store
         .get_visualization(user.id(), id)
@@ -224,8 +221,6 @@ async fn delete_visualization(
     user: CurrentUser,
     Path(id): Path<VisualizationId>,
 ) -> ApiResult<StatusCode> {
-    // Queries answered just before this request are in the history.
-    state.history.settled().await;
     state
         .store
         .delete_visualization(user.id(), id)

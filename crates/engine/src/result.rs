@@ -40,7 +40,7 @@ pub fn result_columns(schema: &SchemaRef) -> Vec<ResultColumn> {
         .iter()
         .map(|f| ResultColumn {
             name: f.name().clone(),
-            column_type: ColumnType::from_arrow(f.data_type()),
+            column_type: crate::types::column_type_of(f.data_type()),
             data_type: f.data_type().to_string(),
         })
         .collect()
