@@ -7,7 +7,12 @@ use crate::state::AppState;
 use domain::{DataSourceId, QueryType, UserId};
 use engine::query::QueryResult;
 use serde_json::{json, Value};
-use store::{DataSource, NewQuery, NewVisualization, Query, StoreError};
+use store::{
+    AnswerStatus, DataSource, NewQuery, NewVisualization, Query, QueryDetails, StoreError,
+};
+
+/// The name recorded for the offline rules engine.
+const RULES_ENGINE: &str = "rules";
 
 /// Longest question accepted.
 pub const MAX_QUESTION_CHARS: usize = 1000;
@@ -30,7 +35,8 @@ pub enum AskError {
 
 pub enum Outcome {
     Answered {
-        query: Query,
+        // Boxed: a stored query is much larger than a clarification.
+        query: Box<Query>,
         cached: bool,
     },
     Clarify {
@@ -92,23 +98,29 @@ pub async fn ask_and_record(
     let ctx = nlq::Context {
         today: chrono::Utc::now().date_naive(),
     };
-    let record = |sql: Option<String>, details: Value, result_data: Value, ms: i64| NewQuery {
-        user_id: user,
-        data_source_id: Some(source.id),
-        query_text: question.to_string(),
-        query_type: QueryType::NaturalLanguage,
-        interpreted_query: sql,
-        details: Some(details),
-        result_data,
-        execution_time_ms: ms,
-    };
+    let record =
+        |sql: Option<String>, details: QueryDetails, result_data: Value, ms: i64| NewQuery {
+            user_id: user,
+            data_source_id: Some(source.id),
+            query_text: question.to_string(),
+            query_type: QueryType::NaturalLanguage,
+            interpreted_query: sql,
+            details: Some(details),
+            result_data,
+            execution_time_ms: ms,
+        };
     match nlq::answer(question, &schema, &ctx) {
         nlq::Answer::Clarify {
             message,
             suggestions,
         } => {
-            let details = json!({ "status": "needs_clarification", "engine": "rules",
-                "message": message, "suggestions": suggestions });
+            let details = QueryDetails {
+                status: Some(AnswerStatus::NeedsClarification),
+                engine: Some(RULES_ENGINE.into()),
+                message: Some(message.clone()),
+                suggestions: suggestions.clone(),
+                ..Default::default()
+            };
             let query = state
                 .store
                 .create_query(record(None, details, json!({}), 0))
@@ -126,13 +138,14 @@ pub async fn ask_and_record(
         } => {
             let run = run_sql(state, user, source.id, &sql).await?;
             let summary = interpretation.summary.clone();
-            let details = json!({
-                "status": "answered",
-                "engine": "rules",
-                "confidence": confidence,
-                "interpretation": interpretation,
-                "cached": run.cached,
-            });
+            let details = QueryDetails {
+                status: Some(AnswerStatus::Answered),
+                engine: Some(RULES_ENGINE.into()),
+                confidence: Some(f64::from(confidence)),
+                interpretation: Some(serde_json::to_value(&interpretation)?),
+                cached: run.cached,
+                ..Default::default()
+            };
             let chart = chart_for(&run.result, Some(summary));
             let data = result_data(&run.result)?;
             let query = state
@@ -153,7 +166,7 @@ pub async fn ask_and_record(
                 )
                 .await?;
             Ok(Outcome::Answered {
-                query,
+                query: Box::new(query),
                 cached: run.cached,
             })
         }

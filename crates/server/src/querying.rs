@@ -158,7 +158,10 @@ pub async fn execute_and_record(
             query_text: sql.to_string(),
             query_type: QueryType::Sql,
             interpreted_query: Some(sql.to_string()),
-            details: Some(serde_json::json!({ "cached": run.cached })),
+            details: Some(store::QueryDetails {
+                cached: run.cached,
+                ..Default::default()
+            }),
             result_data: serde_json::to_value(&run.result)?,
             execution_time_ms: run.execution_time_ms,
         })

@@ -31,7 +31,8 @@ const QUEUE: usize = 1024;
 
 enum Pending {
     Row {
-        row: Query,
+        // Boxed: a record is much larger than a barrier.
+        row: Box<Query>,
         /// Told whether the row was stored, for a request waiting on its commit.
         stored: Option<oneshot::Sender<Result<()>>>,
     },
@@ -69,7 +70,10 @@ impl HistoryStore {
 
     async fn enqueue(&self, row: Query, stored: Option<oneshot::Sender<Result<()>>>) -> Result<()> {
         self.queue
-            .send(Pending::Row { row, stored })
+            .send(Pending::Row {
+                row: Box::new(row),
+                stored,
+            })
             .await
             .map_err(|_| writer_gone())
     }
@@ -334,7 +338,7 @@ async fn write_groups(store: DynStore, mut pending: mpsc::Receiver<Pending>) {
         for item in group.drain(..) {
             match item {
                 Pending::Row { row, stored } => {
-                    rows.push(row);
+                    rows.push(*row);
                     receipts.push(stored);
                 }
                 Pending::Barrier(done) => barriers.push(done),

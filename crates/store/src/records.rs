@@ -5,7 +5,7 @@ use domain::{
     ApiKeyId, ChartType, DataSourceId, Profile, QueryId, QueryType, SessionId, SourceSchema,
     SourceStatus, SourceType, UserId, VisualizationId,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::types::Json;
 use std::fmt;
@@ -139,6 +139,39 @@ pub struct DataSourceUpdate {
     pub bump_version: bool,
 }
 
+/// How a query was answered, stored with it. Every field is optional so rows
+/// written by any earlier version read back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueryDetails {
+    /// `needs_clarification` for a question the engine could not ground.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AnswerStatus>,
+    /// `rules` (the offline engine) or `llm`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// The engine's reading of the question, as the engine describes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<Value>,
+    /// The result came from the result cache.
+    #[serde(default)]
+    pub cached: bool,
+    /// What a clarification asks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
+}
+
+/// Whether a question was answered or sent back with a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerStatus {
+    Answered,
+    NeedsClarification,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Query {
     #[sqlx(try_from = "Uuid")]
@@ -150,8 +183,8 @@ pub struct Query {
     #[sqlx(try_from = "String")]
     pub query_type: QueryType,
     pub interpreted_query: Option<String>,
-    /// Engine, confidence and interpretation of natural-language answers.
-    pub details: Option<Json<Value>>,
+    /// How the query was answered (engine, confidence, interpretation, cache).
+    pub details: Option<Json<QueryDetails>>,
     pub result_data: Json<Value>,
     pub execution_time_ms: i64,
     pub is_saved: bool,
@@ -194,7 +227,7 @@ pub struct NewQuery {
     pub query_text: String,
     pub query_type: QueryType,
     pub interpreted_query: Option<String>,
-    pub details: Option<Value>,
+    pub details: Option<QueryDetails>,
     pub result_data: Value,
     pub execution_time_ms: i64,
 }
@@ -379,4 +412,30 @@ pub struct SourceQueryCount {
     pub data_source_id: Uuid,
     pub name: String,
     pub queries: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_details_written_before_the_typed_record_still_read() {
+        let answered: QueryDetails = serde_json::from_value(serde_json::json!({
+            "status": "answered", "engine": "rules", "confidence": 0.83,
+            "interpretation": {"summary": "Total revenue"}, "cached": false
+        }))
+        .unwrap();
+        assert_eq!(answered.status, Some(AnswerStatus::Answered));
+        assert_eq!(answered.confidence, Some(0.83));
+        let sql: QueryDetails =
+            serde_json::from_value(serde_json::json!({"cached": true})).unwrap();
+        assert!(sql.cached && sql.status.is_none());
+        let asked: QueryDetails = serde_json::from_value(serde_json::json!({
+            "status": "needs_clarification", "engine": "rules",
+            "message": "Which column?", "suggestions": ["total revenue"]
+        }))
+        .unwrap();
+        assert_eq!(asked.status, Some(AnswerStatus::NeedsClarification));
+        assert_eq!(asked.suggestions, ["total revenue"]);
+    }
 }

@@ -898,7 +898,11 @@ async fn history_rows_are_stored_in_groups(store: DynStore) {
     let bobs = source(&store, bob.id, "bob's").await;
     let row = |text: &str, source: Option<DataSourceId>| {
         Query::new_record(NewQuery {
-            details: Some(json!({"cached": true})),
+            details: Some(QueryDetails {
+                cached: true,
+                engine: Some("rules".into()),
+                ..Default::default()
+            }),
             ..new_query(ann.id, source, text)
         })
     };
@@ -918,7 +922,15 @@ async fn history_rows_are_stored_in_groups(store: DynStore) {
             third.created_at,
             third.details.unwrap().0
         ),
-        ("third", rows[2].created_at, json!({"cached": true})),
+        (
+            "third",
+            rows[2].created_at,
+            QueryDetails {
+                cached: true,
+                engine: Some("rules".into()),
+                ..Default::default()
+            }
+        ),
         "the stored row equals the record"
     );
     let history = store

@@ -82,8 +82,8 @@ pub async fn query_view(
 
 /// The view of `query` with the charts stored for it.
 fn view_with_charts(query: store::Query, charts: Vec<store::Visualization>) -> QueryView {
-    let details = query.details.map(|d| d.0).unwrap_or(Value::Null);
-    let status = if details.get("status").and_then(Value::as_str) == Some("needs_clarification") {
+    let details = query.details.map(|d| d.0).unwrap_or_default();
+    let status = if details.status == Some(store::AnswerStatus::NeedsClarification) {
         "needs_clarification"
     } else {
         "answered"
@@ -95,12 +95,9 @@ fn view_with_charts(query: store::Query, charts: Vec<store::Visualization>) -> Q
         query_text: query.query_text,
         query_type: query.query_type,
         interpreted_query: query.interpreted_query,
-        interpretation: details.get("interpretation").cloned(),
-        engine: details
-            .get("engine")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        confidence: details.get("confidence").and_then(Value::as_f64),
+        interpretation: details.interpretation,
+        engine: details.engine,
+        confidence: details.confidence,
         result_data: query.result_data.0,
         visualizations: charts
             .into_iter()
@@ -112,10 +109,7 @@ fn view_with_charts(query: store::Query, charts: Vec<store::Visualization>) -> Q
             .collect(),
         execution_time_ms: query.execution_time_ms,
         is_saved: query.is_saved,
-        cached: details
-            .get("cached")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        cached: details.cached,
         created_at: query.created_at,
     }
 }
@@ -191,7 +185,7 @@ async fn natural_language(
         crate::nl::ask_and_record(&state, user.id(), body.data_source_id, &body.query_text).await?;
     Ok(Json(match outcome {
         crate::nl::Outcome::Answered { query, cached } => {
-            let mut view = query_view(&state, &user, query).await?;
+            let mut view = query_view(&state, &user, *query).await?;
             view.cached = cached;
             AskResponse::Answered(view)
         }
