@@ -3,8 +3,7 @@
 
 use crate::auth::CurrentUser;
 use crate::cache::{insights_key, preview_key, INSIGHTS_TTL, PREVIEW_TTL};
-use crate::error::not_found;
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{not_found, ApiError, ApiResult, Json, Path, Query};
 use crate::limits::{RateLimit, Uploads};
 use crate::sources;
 use crate::state::AppState;

@@ -2,8 +2,7 @@
 //! queries and exports.
 
 use crate::auth::CurrentUser;
-use crate::error::not_found;
-use crate::error::{ApiResult, Json, Path, Query};
+use crate::error::{not_found, ApiResult, Json, Path, Query};
 use crate::limits::{Queries, RateLimit};
 use crate::querying;
 use crate::state::AppState;

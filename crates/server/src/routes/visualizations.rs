@@ -1,8 +1,7 @@
 //! `/api/v1/visualizations`: the charts kept with a query — list, add, tune, remove.
 
 use crate::auth::CurrentUser;
-use crate::error::not_found;
-use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::error::{not_found, ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
