@@ -531,3 +531,20 @@ pub const PERSON: &[&str] = &[
     "team",
     "author",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_word_lists_are_normalized() {
+        let lists = [
+            HARD, FILLER, TIME_WORDS, ROW_AFTER, ROW_BEFORE, LISTED, PERSON,
+        ];
+        for w in lists.iter().flat_map(|l| l.iter()) {
+            assert_eq!(*w, w.to_lowercase(), "{w}");
+        }
+        // A word cannot ask for the next row and the previous one.
+        assert!(ROW_AFTER.iter().all(|w| !ROW_BEFORE.contains(w)));
+    }
+}

@@ -177,3 +177,67 @@ pub(super) fn first_rows(st: &State, shape: &Shape, plan: &mut Plan) {
         plan.with_ties = false;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::confidence::{COUNT_FOR_GROUPS, DEFAULT_AGGREGATION};
+    use super::super::testing::{ctx, sales, Reading};
+    use super::super::Step;
+    use super::{default_agg, explicit, group, implicit};
+    use crate::catalog::Catalog;
+    use crate::error::Error;
+    use crate::plan::{Agg, Dim, Measure, OrderKey};
+
+    fn m(agg: Agg, column: usize) -> Measure {
+        Measure {
+            agg,
+            column: Some(column),
+        }
+    }
+
+    #[test]
+    fn written_aggregations_become_measures() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("average revenue by region", &cat, &ctx);
+        assert_eq!(r.step(explicit).0, Ok(Step::Continue));
+        assert_eq!(r.plan.measures, [m(Agg::Avg, 4)]);
+    }
+
+    #[test]
+    fn a_plain_numeric_mention_gets_its_default_aggregation() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("revenue by region", &cat, &ctx);
+        let (out, roles) = r.step(implicit);
+        assert_eq!(out, Ok(Step::Continue));
+        assert_eq!(r.plan.measures, [m(default_agg(&cat, 4), 4)]);
+        assert!(roles.mentions.is_empty());
+        assert_eq!(r.st.penalty, DEFAULT_AGGREGATION);
+    }
+
+    #[test]
+    fn grouping_finishes_the_plan() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        // Only a grouping named: rows are counted per group, with less confidence.
+        let mut r = Reading::new("by region", &cat, &ctx);
+        assert_eq!(r.step(group).0, Ok(Step::Done));
+        assert_eq!(r.plan.dims, [Dim::Column(1)]);
+        assert_eq!(r.plan.measures[0].agg, Agg::Count);
+        assert_eq!(r.st.penalty, COUNT_FOR_GROUPS);
+        // Nothing at all to measure.
+        let mut r = Reading::new("tell me something", &cat, &ctx);
+        assert_eq!(r.step(group).0, Err(Error::NoMeasure));
+    }
+
+    #[test]
+    fn a_time_grouping_is_ordered_by_time() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("monthly revenue", &cat, &ctx);
+        assert_eq!(r.run_to("grouping"), Ok(Step::Done));
+        assert!(matches!(r.plan.dims[..], [Dim::Time(0, _)]));
+        assert_eq!(r.plan.order.map(|o| o.key), Some(OrderKey::Dim(0)));
+    }
+}

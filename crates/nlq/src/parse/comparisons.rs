@@ -240,3 +240,67 @@ pub(super) fn attach_comparisons(st: &State, links: &[Link], comps: &mut [Compar
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{ctx, sales, state, Reading};
+    use super::comparisons;
+    use crate::catalog::Catalog;
+    use crate::plan::Op;
+
+    /// (op, values) of the comparisons found in the tokens alone.
+    fn found(q: &str) -> Vec<(Op, Vec<f64>)> {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut st = state(q, &cat, &ctx);
+        comparisons(&mut st)
+            .into_iter()
+            .map(|c| (c.op, c.values))
+            .collect()
+    }
+
+    #[test]
+    fn comparison_words_and_their_numbers() {
+        assert_eq!(found("more than 20"), [(Op::Gt, vec![20.0])]);
+        assert_eq!(found("at least 5"), [(Op::Ge, vec![5.0])]);
+        assert_eq!(
+            found("between 1000 and 2000"),
+            [(Op::Between, vec![1000.0, 2000.0])]
+        );
+        // Negation flips the direction; postfix forms include the bound.
+        assert_eq!(found("not above 3"), [(Op::Le, vec![3.0])]);
+        assert_eq!(found("5 or more"), [(Op::Ge, vec![5.0])]);
+        // No number, or a "between" with one bound: no comparison.
+        assert!(found("more than usual").is_empty());
+        assert!(found("between 5 regions").is_empty());
+    }
+
+    #[test]
+    fn comparisons_claim_their_tokens() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut st = state("units more than 20", &cat, &ctx);
+        let comps = comparisons(&mut st);
+        assert_eq!((comps[0].start, comps[0].end), (1, 4));
+        assert!(st.free()[0] && !st.free()[1] && !st.free()[3]);
+    }
+
+    #[test]
+    fn each_comparison_gets_the_column_named_next_to_it() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        // Named after the number.
+        let r = Reading::new("orders with more than 20 units", &cat, &ctx);
+        assert_eq!(r.comps[0].column, Some(5));
+        assert!(!r.comps[0].guessed);
+        // Named before the comparison.
+        let r = Reading::new("revenue above 1000", &cat, &ctx);
+        assert_eq!(r.comps[0].column, Some(4));
+        // A bare number next to a numeric column is an equality test.
+        let r = Reading::new("orders with 12 units", &cat, &ctx);
+        assert_eq!(
+            (r.comps[0].op, &r.comps[0].values, r.comps[0].column),
+            (Op::Eq, &vec![12.0], Some(5))
+        );
+    }
+}

@@ -145,3 +145,57 @@ pub(super) fn score(
     }
     (confidence, unexplained)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{ctx, sales, Reading};
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn every_factor_lowers_confidence() {
+        let table = [
+            GUESSED_COMPARISON_COLUMN,
+            UNATTACHED_COMPARISON,
+            SEVERAL_DATE_PHRASES,
+            PARTIAL_YEARS,
+            UNRESOLVED_TIE,
+            DEFAULT_AGGREGATION,
+            COUNT_FOR_GROUPS,
+            ROW_POSITIONS,
+            TEXT_ARITHMETIC,
+            WHICH_ANSWERED_BY_NUMBER,
+            UNPICKED_EITHER,
+            ROW_RELATION_WORD,
+            DROPPED_CONSTRAINT,
+            UNEXPLAINED_WORD,
+            PAST_VERB_NEAR_VALUE,
+            PINNED_COUNT,
+            COUNTED_QUANTITY,
+            FUZZY_LINK,
+        ];
+        assert!(table.iter().all(|f| *f > 0.0 && *f < 1.0));
+    }
+
+    fn scored(q: &str) -> (f32, Vec<String>) {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new(q, &cat, &ctx);
+        let shape = r.shape();
+        score(&mut r.st, &r.links, &shape, &mut r.plan)
+    }
+
+    #[test]
+    fn words_nothing_explains_cost_confidence() {
+        assert_eq!(scored("total revenue by region"), (1.0, vec![]));
+        assert_eq!(
+            scored("total revenue flibbertigibbet"),
+            (UNEXPLAINED_WORD, vec!["flibbertigibbet".to_string()])
+        );
+        // A word about order between rows costs more, once.
+        assert_eq!(
+            scored("total revenue before"),
+            (ROW_RELATION_WORD, vec!["before".to_string()])
+        );
+    }
+}

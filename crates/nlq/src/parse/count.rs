@@ -191,3 +191,112 @@ pub(super) fn reread_pinned(cat: &Catalog, links: &[Link], plan: &mut Plan) -> b
     }
     unlikely
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{ctx, sales, Reading};
+    use super::super::Step;
+    use super::{count, entity_after_count, reread_pinned};
+    use crate::catalog::Catalog;
+    use crate::plan::{Agg, Filter, Lit, Measure, Op, Plan};
+    use crate::{Column, DataType, Schema};
+
+    #[test]
+    fn how_many_counts_rows() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("how many orders", &cat, &ctx);
+        let (out, _) = r.step(count);
+        assert_eq!(out, Ok(Step::Continue));
+        assert_eq!(
+            r.plan.measures,
+            [Measure {
+                agg: Agg::Count,
+                column: None
+            }]
+        );
+    }
+
+    #[test]
+    fn a_text_column_counted_counts_its_values() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("number of regions", &cat, &ctx);
+        let shape = r.shape();
+        assert_eq!(entity_after_count(&r.st, &r.links, &shape), Some(1));
+        let (out, _) = r.step(count);
+        assert_eq!(out, Ok(Step::Continue));
+        assert_eq!(
+            r.plan.measures,
+            [Measure {
+                agg: Agg::CountDistinct,
+                column: Some(1)
+            }]
+        );
+    }
+
+    #[test]
+    fn no_count_asked_leaves_the_plan() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("average revenue by region", &cat, &ctx);
+        assert_eq!(r.step(count).0, Ok(Step::Continue));
+        assert!(r.plan.measures.is_empty());
+    }
+
+    fn medals(with_total: bool) -> Schema {
+        let mut nation = Column::new("Nation", DataType::String);
+        nation.values = [
+            "Norway", "Sweden", "Finland", "Denmark", "Iceland", "Estonia",
+        ]
+        .iter()
+        .map(|n| (n.to_string(), 1))
+        .collect();
+        let mut columns = vec![nation, Column::new("Gold", DataType::Integer)];
+        if with_total {
+            columns.push(Column::new("Total", DataType::Integer));
+        }
+        Schema {
+            table: "data".into(),
+            row_count: 6,
+            columns,
+        }
+    }
+
+    fn counted_in_norway() -> Plan {
+        Plan {
+            measures: vec![Measure {
+                agg: Agg::Count,
+                column: None,
+            }],
+            filters: vec![Filter {
+                column: 0,
+                op: Op::Eq,
+                values: vec![Lit::Str("Norway".into())],
+                phrase: "Norway".into(),
+            }],
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn a_count_over_one_pinned_row_reads_the_total_column() {
+        let schema = medals(true);
+        let cat = Catalog::new(&schema);
+        let mut plan = counted_in_norway();
+        assert!(!reread_pinned(&cat, &[], &mut plan));
+        assert_eq!(
+            plan.measures,
+            [Measure {
+                agg: Agg::Sum,
+                column: Some(2)
+            }]
+        );
+        // Without a Total column the count stays, and is flagged as unlikely.
+        let schema = medals(false);
+        let cat = Catalog::new(&schema);
+        let mut plan = counted_in_norway();
+        assert!(reread_pinned(&cat, &[], &mut plan));
+        assert_eq!(plan.measures[0].agg, Agg::Count);
+    }
+}

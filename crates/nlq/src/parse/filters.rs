@@ -204,3 +204,94 @@ pub(super) fn exclude_summary_rows(cat: &Catalog, plan: &mut Plan) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::confidence::UNATTACHED_COMPARISON;
+    use super::super::testing::{ctx, sales, state, Reading};
+    use super::{apply_dates, exclude_summary_rows, find_dates, SUMMARY_PHRASE};
+    use crate::catalog::Catalog;
+    use crate::plan::{Filter, Lit, Op, Plan};
+    use crate::{Column, DataType, Schema};
+
+    #[test]
+    fn comparisons_become_filters() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let r = Reading::new("orders with more than 20 units", &cat, &ctx);
+        assert_eq!(r.plan.filters.len(), 1);
+        let f = &r.plan.filters[0];
+        assert_eq!((f.column, f.op), (5, Op::Gt));
+        assert_eq!(f.values, [Lit::Num(20.0)]);
+        assert_eq!(f.phrase, "more than 20");
+        // A number compared with a date column is a year.
+        let r = Reading::new("order date above 2020", &cat, &ctx);
+        let year = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        assert_eq!(r.plan.filters[0].values, [Lit::Date(year)]);
+    }
+
+    #[test]
+    fn a_comparison_without_a_column_is_dropped_and_costs_confidence() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let r = Reading::new("more than 20", &cat, &ctx);
+        assert!(r.plan.filters.is_empty());
+        assert_eq!(r.st.penalty, UNATTACHED_COMPARISON);
+    }
+
+    #[test]
+    fn values_become_equality_or_in_filters() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let r = Reading::new("revenue in Europe or Asia", &cat, &ctx);
+        assert_eq!(r.plan.filters.len(), 1);
+        assert_eq!(
+            (r.plan.filters[0].column, r.plan.filters[0].op),
+            (1, Op::In)
+        );
+        let r = Reading::new("revenue except Europe", &cat, &ctx);
+        assert_eq!(r.plan.filters[0].op, Op::Ne);
+    }
+
+    #[test]
+    fn dates_become_a_range_on_the_date_column() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut st = state("revenue in 2023", &cat, &ctx);
+        let (time, year) = (cat.time_column(), cat.year_column());
+        let hits = find_dates(&mut st, time, year);
+        assert_eq!(hits.len(), 1);
+        let (mut plan, mut notes) = (Plan::default(), Vec::new());
+        apply_dates(&mut st, &hits, time, year, &mut plan, &mut notes);
+        let range = plan.date_range.unwrap();
+        assert_eq!(range.column, 0);
+        assert_eq!(
+            range.start,
+            chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap()
+        );
+        assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn a_total_row_is_left_out() {
+        let mut nation = Column::new("Nation", DataType::String);
+        nation.values = vec![("Norway".into(), 1), ("Total".into(), 1)];
+        let schema = Schema {
+            table: "data".into(),
+            row_count: 2,
+            columns: vec![nation, Column::new("Gold", DataType::Integer)],
+        };
+        let cat = Catalog::new(&schema);
+        let mut plan = Plan::default();
+        exclude_summary_rows(&cat, &mut plan);
+        assert_eq!(
+            plan.filters,
+            [Filter {
+                column: 0,
+                op: Op::Ne,
+                values: vec![Lit::Str("Total".into())],
+                phrase: SUMMARY_PHRASE.into(),
+            }]
+        );
+    }
+}

@@ -254,3 +254,247 @@ fn claim_lexicon(st: &mut State) {
         }
     }
 }
+
+/// Tables and partial pipelines for the phase tests of the modules below.
+#[cfg(test)]
+mod testing {
+    use super::comparisons::{self, Comparison};
+    use super::roles::{self, Roles};
+    use super::shape::Shape;
+    use super::{claim_lexicon, filters, Error, State, Step, StepFn, Use, STEPS};
+    use crate::catalog::Catalog;
+    use crate::link::{link_all, Link};
+    use crate::plan::Plan;
+    use crate::text::tokenize;
+    use crate::{Column, Context, DataType, Schema};
+    use serde_json::json;
+
+    fn text(name: &str, values: &[(&str, u64)]) -> Column {
+        let mut c = Column::new(name, DataType::String);
+        c.values = values.iter().map(|(v, n)| (v.to_string(), *n)).collect();
+        c.distinct_count = Some(values.len() as u64);
+        c
+    }
+
+    /// 0 order_date, 1 Region, 2 Product Category, 3 Payment, 4 Revenue, 5 units,
+    /// 6 unit_price, 7 Customer Name.
+    pub(super) fn sales() -> Schema {
+        let mut date = Column::new("order_date", DataType::Date);
+        date.min = Some(json!("2023-01-01"));
+        date.max = Some(json!("2024-12-31"));
+        Schema {
+            table: "data".into(),
+            row_count: 5000,
+            columns: vec![
+                date,
+                text(
+                    "Region",
+                    &[("Europe", 2000), ("Asia", 1800), ("North America", 1200)],
+                ),
+                text(
+                    "Product Category",
+                    &[
+                        ("Electronics", 2500),
+                        ("Furniture", 1500),
+                        ("Office Supplies", 1000),
+                    ],
+                ),
+                text("Payment", &[("Cash", 2000), ("Credit card", 3000)]),
+                Column::new("Revenue", DataType::Float),
+                Column::new("units", DataType::Integer),
+                Column::new("unit_price", DataType::Float),
+                text("Customer Name", &[]),
+            ],
+        }
+    }
+
+    /// 0 date, 1 precipitation, 2 temp_max, 3 temp_min, 4 weather.
+    pub(super) fn weather() -> Schema {
+        let mut date = Column::new("date", DataType::Date);
+        date.min = Some(json!("2012-01-01"));
+        date.max = Some(json!("2015-12-31"));
+        Schema {
+            table: "data".into(),
+            row_count: 1461,
+            columns: vec![
+                date,
+                Column::new("precipitation", DataType::Float),
+                Column::new("temp_max", DataType::Float),
+                Column::new("temp_min", DataType::Float),
+                text(
+                    "weather",
+                    &[("rain", 641), ("sun", 640), ("fog", 101), ("snow", 26)],
+                ),
+            ],
+        }
+    }
+
+    pub(super) fn ctx() -> Context {
+        Context {
+            today: chrono::NaiveDate::from_ymd_opt(2024, 6, 15).unwrap(),
+        }
+    }
+
+    /// Tokens with the fixed lexicon phrases claimed (phase 1).
+    pub(super) fn state<'a>(q: &str, cat: &'a Catalog<'a>, ctx: &'a Context) -> State<'a> {
+        let toks = tokenize(q);
+        let mut st = State {
+            uses: vec![Use::Free; toks.len()],
+            link_targets: Vec::new(),
+            toks,
+            cat,
+            ctx,
+            penalty: 1.0,
+        };
+        claim_lexicon(&mut st);
+        st
+    }
+
+    /// A question read as the pipeline reads it before rows, shape and roles: lexicon,
+    /// comparisons, links and the filters they make (dates left out).
+    pub(super) struct Reading<'a> {
+        pub(super) st: State<'a>,
+        pub(super) links: Vec<Link>,
+        pub(super) comps: Vec<Comparison>,
+        pub(super) plan: Plan,
+    }
+
+    impl<'a> Reading<'a> {
+        pub(super) fn new(q: &str, cat: &'a Catalog<'a>, ctx: &'a Context) -> Reading<'a> {
+            let mut st = state(q, cat, ctx);
+            let mut comps = comparisons::comparisons(&mut st);
+            let mut links = link_all(&st.toks, &st.free(), cat);
+            roles::drop_aggregation_words_linked_as_columns(&st, &mut links);
+            for (k, l) in links.iter().enumerate() {
+                st.claim(l.start, l.end, Use::Link(k));
+            }
+            st.link_targets = links.iter().map(|l| l.target.clone()).collect();
+            comparisons::bare_number_filters(&mut st, &links, &mut comps);
+            comparisons::attach_comparisons(&st, &links, &mut comps);
+            let mut plan = Plan::default();
+            filters::comparison_filters(&mut st, &comps, &mut plan);
+            filters::value_filters(&st, &links, &mut plan);
+            Reading {
+                st,
+                links,
+                comps,
+                plan,
+            }
+        }
+
+        pub(super) fn shape(&self) -> Shape {
+            Shape::read(&self.st, &self.links)
+        }
+
+        pub(super) fn roles(&mut self, shape: &Shape) -> Roles {
+            Roles::read(&mut self.st, &self.links, shape, &mut self.plan)
+        }
+
+        /// Run one step on roles read just now.
+        pub(super) fn step(&mut self, step: StepFn) -> (Result<Step, Error>, Roles) {
+            let shape = self.shape();
+            let mut roles = self.roles(&shape);
+            let out = step(
+                &mut self.st,
+                &self.links,
+                &shape,
+                &mut self.plan,
+                &mut roles,
+            );
+            (out, roles)
+        }
+
+        /// Run the steps of [`STEPS`] before the one named `name`, then that one; the
+        /// outcome of the named step.
+        pub(super) fn run_to(&mut self, name: &str) -> Result<Step, Error> {
+            let shape = self.shape();
+            let mut roles = self.roles(&shape);
+            for &(n, step) in STEPS {
+                let out = step(
+                    &mut self.st,
+                    &self.links,
+                    &shape,
+                    &mut self.plan,
+                    &mut roles,
+                );
+                if n == name {
+                    return out;
+                }
+                assert_eq!(out, Ok(Step::Continue), "step {n} before {name}");
+            }
+            panic!("no step named {name}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{ctx, sales, Reading};
+    use super::{parse, strip_enumerator, Error, Step, STEPS};
+    use crate::catalog::Catalog;
+    use crate::plan::{Agg, Dim, Measure};
+
+    #[test]
+    fn steps_run_intents_in_order_and_grouping_last() {
+        let names: Vec<&str> = STEPS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "superlative concept",
+                "count",
+                "explicit aggregations",
+                "implicit aggregation",
+                "listed statistics",
+                "correlation",
+                "missing values",
+                "ranking",
+                "grouping",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_finished_step_ends_the_list() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        // The correlation step finishes: grouping never runs, so no order is set.
+        let p = parse("correlation between revenue and units", &cat, &ctx).unwrap();
+        assert_eq!(p.plan.correlation, Some((4, 5)));
+        assert!(p.plan.measures.is_empty() && p.plan.order.is_none());
+        // Nothing finishes early: grouping does, and counts rows per group.
+        let mut r = Reading::new("how many orders by region", &cat, &ctx);
+        assert_eq!(r.run_to("grouping"), Ok(Step::Done));
+        assert_eq!(r.plan.dims, [Dim::Column(1)]);
+        assert_eq!(
+            r.plan.measures,
+            [Measure {
+                agg: Agg::Count,
+                column: None
+            }]
+        );
+    }
+
+    #[test]
+    fn errors_come_from_the_phase_that_gives_up() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let err = |q: &str| parse(q, &cat, &ctx).err();
+        assert_eq!(err("   "), Some(Error::EmptyQuestion));
+        assert_eq!(
+            err("what is the coldest day"),
+            Some(Error::SuperlativeColumn)
+        );
+        assert_eq!(
+            err("correlation of revenue"),
+            Some(Error::CorrelationColumns)
+        );
+        assert_eq!(err("total revenue by region"), None);
+    }
+
+    #[test]
+    fn enumerators_are_stripped() {
+        assert_eq!(strip_enumerator("1. What is X"), "What is X");
+        assert_eq!(strip_enumerator("Question 2: Are Y"), "Are Y");
+        assert_eq!(strip_enumerator("2024. was good"), "2024. was good");
+    }
+}

@@ -217,3 +217,64 @@ pub(super) fn rank(
     }
     Ok(Step::Continue)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{ctx, sales, weather, Reading};
+    use super::super::Step;
+    use super::concept;
+    use crate::catalog::Catalog;
+    use crate::error::Error;
+    use crate::plan::{Dim, OrderKey};
+
+    #[test]
+    fn a_superlative_concept_picks_its_column() {
+        let ctx = ctx();
+        let schema = weather();
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("the coldest day", &cat, &ctx);
+        let (out, roles) = r.step(concept);
+        assert_eq!(out, Ok(Step::Continue));
+        // temp_min, lowest first.
+        assert_eq!((roles.concept_col, roles.order_desc), (Some(3), false));
+        // No column measures temperature: the question cannot be answered.
+        let schema = sales();
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("the coldest day", &cat, &ctx);
+        assert_eq!(r.step(concept).0, Err(Error::SuperlativeColumn));
+    }
+
+    #[test]
+    fn ranking_an_entity_by_a_measure_finishes_the_plan() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("which region has the highest revenue", &cat, &ctx);
+        assert_eq!(r.run_to("ranking"), Ok(Step::Done));
+        assert_eq!(r.plan.dims, [Dim::Column(1)]);
+        assert_eq!(r.plan.limit, Some(1));
+        let order = r.plan.order.unwrap();
+        assert_eq!((order.key, order.desc), (OrderKey::Measure(0), true));
+    }
+
+    #[test]
+    fn an_unranked_question_continues_to_grouping() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("average revenue by region", &cat, &ctx);
+        assert_eq!(r.run_to("ranking"), Ok(Step::Continue));
+        assert_eq!((r.plan.limit, r.plan.order), (None, None));
+        assert!(r.plan.dims.is_empty(), "grouping sets the dims");
+    }
+
+    #[test]
+    fn a_lookup_needs_something_that_picks_the_rows() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("which region", &cat, &ctx);
+        assert_eq!(r.run_to("ranking"), Err(Error::UnknownRows));
+        let mut r = Reading::new("which region has more than 20 units", &cat, &ctx);
+        assert_eq!(r.run_to("ranking"), Ok(Step::Done));
+        assert_eq!(r.plan.select.first(), Some(&1));
+        assert!(r.plan.distinct);
+    }
+}

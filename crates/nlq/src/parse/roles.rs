@@ -335,3 +335,54 @@ pub(super) fn drop_aggregation_words_linked_as_columns(st: &State, links: &mut V
         !matches!(next, Some(m) if matches!(m.target, Target::Column(d) if d != c))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{ctx, sales, Reading};
+    use super::Roles;
+    use crate::catalog::Catalog;
+    use crate::plan::{Agg, Dim};
+
+    fn roles_of(q: &str) -> Roles {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new(q, &cat, &ctx);
+        let shape = r.shape();
+        r.roles(&shape)
+    }
+
+    #[test]
+    fn grouping_columns_and_plain_mentions() {
+        let r = roles_of("revenue by region");
+        assert_eq!(r.dims, [Dim::Column(1)]);
+        assert_eq!(r.mentions, [4]);
+        assert!(r.measures.is_empty() && r.entity.is_none());
+        // "and" after a grouping column groups too.
+        assert_eq!(
+            roles_of("revenue by region and payment").dims,
+            [Dim::Column(1), Dim::Column(3)]
+        );
+        // A date column grouped by gets a grain.
+        assert!(matches!(
+            roles_of("revenue by order date").dims[..],
+            [Dim::Time(0, _)]
+        ));
+    }
+
+    #[test]
+    fn aggregation_words_make_measures() {
+        assert_eq!(roles_of("average revenue").measures, [(4, Some(Agg::Avg))]);
+        assert_eq!(roles_of("total units").measures, [(5, Some(Agg::Sum))]);
+    }
+
+    #[test]
+    fn the_entity_asked_about() {
+        let r = roles_of("which region has the highest revenue");
+        assert_eq!(r.entity, Some(1));
+        assert!(r.order_desc);
+        assert_eq!(r.concept_col, None);
+        // "top 5 regions by revenue": "by" names the measure after a ranked entity.
+        let r = roles_of("top 5 regions by revenue");
+        assert_eq!((r.entity, r.by_measure), (Some(1), Some(4)));
+    }
+}

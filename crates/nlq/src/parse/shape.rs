@@ -198,3 +198,64 @@ fn next_entity(st: &State, from: usize) -> Option<usize> {
             && !matches!(st.w(k), "distinct" | "unique" | "different" | "total")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{ctx, sales, weather, Reading};
+    use super::Shape;
+    use crate::catalog::Catalog;
+    use crate::plan::{Agg, Grain};
+
+    fn shape_of(schema: &crate::Schema, q: &str) -> Shape {
+        let ctx = ctx();
+        let cat = Catalog::new(schema);
+        Reading::new(q, &cat, &ctx).shape()
+    }
+
+    #[test]
+    fn counts_and_what_they_count() {
+        let s = shape_of(&sales(), "how many penguins");
+        assert!(s.count && !s.distinct);
+        assert_eq!(s.entity_word, Some(2));
+        assert!(shape_of(&sales(), "number of different regions").distinct);
+    }
+
+    #[test]
+    fn top_n_and_most_common() {
+        let s = shape_of(&sales(), "top 5 regions by revenue");
+        assert_eq!(s.top, Some((0, 5, true)));
+        let s = shape_of(&sales(), "the 3 lowest units");
+        assert_eq!(s.top, Some((1, 3, false)));
+        let s = shape_of(&sales(), "the most common payment");
+        assert_eq!(s.most_common, Some(true));
+    }
+
+    #[test]
+    fn grain_from_grouping_words() {
+        assert_eq!(
+            shape_of(&sales(), "monthly revenue").grain,
+            Some(Grain::Month)
+        );
+        assert_eq!(
+            shape_of(&sales(), "revenue per week").grain,
+            Some(Grain::Week)
+        );
+        assert_eq!(
+            shape_of(&sales(), "revenue over time").grain,
+            Some(Grain::Month)
+        );
+        assert_eq!(shape_of(&sales(), "revenue this year").grain, None);
+    }
+
+    #[test]
+    fn aggregations_and_superlatives() {
+        let s = shape_of(&sales(), "average revenue");
+        assert_eq!(s.aggs, [(0, Agg::Avg)]);
+        let s = shape_of(&weather(), "the coldest day");
+        assert_eq!(s.superlative, Some((1, false)));
+        assert!(s.concept.is_some());
+        // "first"/"last" over a table with dates: order in time.
+        let s = shape_of(&sales(), "the last order");
+        assert_eq!(s.time_order, Some(1));
+    }
+}

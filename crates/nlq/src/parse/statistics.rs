@@ -115,3 +115,60 @@ pub(super) fn missing(
     }
     Ok(Step::Continue)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{ctx, sales, Reading};
+    use super::super::Step;
+    use super::{correlation, missing};
+    use crate::catalog::Catalog;
+    use crate::error::Error;
+    use crate::plan::{Agg, Measure};
+
+    #[test]
+    fn several_statistics_of_one_column() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new(
+            "the mean, median and standard deviation of revenue",
+            &cat,
+            &ctx,
+        );
+        assert_eq!(r.run_to("listed statistics"), Ok(Step::Continue));
+        let aggs: Vec<Agg> = r.plan.measures.iter().map(|m| m.agg).collect();
+        assert_eq!(aggs, [Agg::Avg, Agg::Median, Agg::Stddev]);
+        assert!(r.plan.measures.iter().all(|m| m.column == Some(4)));
+    }
+
+    #[test]
+    fn correlation_finishes_or_fails() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("correlation between revenue and units", &cat, &ctx);
+        assert_eq!(r.step(correlation).0, Ok(Step::Done));
+        assert_eq!(r.plan.correlation, Some((4, 5)));
+        let mut r = Reading::new("correlation of revenue", &cat, &ctx);
+        assert_eq!(r.step(correlation).0, Err(Error::CorrelationColumns));
+        let mut r = Reading::new("total revenue", &cat, &ctx);
+        assert_eq!(r.step(correlation).0, Ok(Step::Continue));
+        assert_eq!(r.plan.correlation, None);
+    }
+
+    #[test]
+    fn missing_values_count_the_empty_cells() {
+        let (schema, ctx) = (sales(), ctx());
+        let cat = Catalog::new(&schema);
+        let mut r = Reading::new("missing values of revenue in Europe", &cat, &ctx);
+        assert_eq!(r.step(missing).0, Ok(Step::Done));
+        assert_eq!(
+            r.plan.measures,
+            [Measure {
+                agg: Agg::CountNull,
+                column: Some(4)
+            }]
+        );
+        assert!(r.plan.filters.is_empty());
+        let mut r = Reading::new("total revenue", &cat, &ctx);
+        assert_eq!(r.step(missing).0, Ok(Step::Continue));
+    }
+}
