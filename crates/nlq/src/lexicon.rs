@@ -375,3 +375,176 @@ pub fn grain_word(w: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+// Words the parser reads (parse/): what they ask for, or that they ask for nothing.
+
+/// Words that ask about order between rows, differences or exclusions.
+pub const HARD: &[&str] = &[
+    "consecutive",
+    "previous",
+    "preceding",
+    "next",
+    "following",
+    "after",
+    "before",
+    "above",
+    "below",
+    "same",
+    "difference",
+    "differ",
+    "than",
+    "besides",
+    "except",
+    "another",
+    "increase",
+    "increased",
+    "decrease",
+    "decreased",
+    "streak",
+    "earlier",
+    "later",
+    "respectively",
+    "first",
+    "last",
+    "prior",
+    "behind",
+    "ahead",
+    "between",
+    "previously",
+    "again",
+    "consecutively",
+];
+
+/// Words that ask for nothing beyond what the plan already says.
+pub const FILLER: &[&str] = &[
+    "not",
+    "no",
+    "more",
+    "less",
+    "most",
+    "least",
+    "top",
+    "bottom",
+    "first",
+    "last",
+    "highest",
+    "lowest",
+    "largest",
+    "smallest",
+    "common",
+    "frequent",
+    "popular",
+    "often",
+    "distinct",
+    "unique",
+    "different",
+    "trend",
+    "breakdown",
+    "broken",
+    "down",
+    "compare",
+    "versus",
+    "vs",
+    "along",
+    "including",
+    "included",
+    "based",
+    "sold",
+    "bought",
+    "paid",
+    "live",
+    "lived",
+    "made",
+    "took",
+    "place",
+    "occurred",
+    "happened",
+    "total",
+    "did",
+    "does",
+    "ever",
+    "single",
+    "within",
+    // "Is there a correlation ...? If yes, what is it?": the answer covers both.
+    "if",
+    "yes",
+    "so",
+    // Relations between rows and the values named ("played against X", "during 1990").
+    "against",
+    "during",
+    // "according to this table".
+    "according",
+];
+
+/// What a "first"/"last" superlative ranks by when it is about time: the table's date or year.
+pub const TIME_WORDS: &[&str] = &[
+    "date",
+    "year",
+    "season",
+    "time",
+    "day",
+    "founded",
+    "established",
+];
+
+/// Words asking for the row after the anchor ("the next ship after X").
+pub const ROW_AFTER: &[&str] = &[
+    "next",
+    "following",
+    "after",
+    "below",
+    "behind",
+    "succeeded",
+    "subsequent",
+    "underneath",
+];
+
+/// Words asking for the row before the anchor ("the previous ship to X").
+pub const ROW_BEFORE: &[&str] = &[
+    "previous",
+    "preceding",
+    "before",
+    "above",
+    "prior",
+    "preceded",
+];
+
+/// Words saying the question is about the table as listed ("the last club listed").
+pub const LISTED: &[&str] = &["listed", "list", "table", "chart", "shown", "appears"];
+
+/// Words in a column name saying it holds people or teams ("Player", "Driver").
+pub const PERSON: &[&str] = &[
+    "name",
+    "player",
+    "driver",
+    "athlete",
+    "person",
+    "rider",
+    "candidate",
+    "artist",
+    "winner",
+    "coach",
+    "manager",
+    "member",
+    "competitor",
+    "president",
+    "team",
+    "author",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_word_lists_are_normalized() {
+        let lists = [
+            HARD, FILLER, TIME_WORDS, ROW_AFTER, ROW_BEFORE, LISTED, PERSON,
+        ];
+        for w in lists.iter().flat_map(|l| l.iter()) {
+            assert_eq!(*w, w.to_lowercase(), "{w}");
+        }
+        // A word cannot ask for the next row and the previous one.
+        assert!(ROW_AFTER.iter().all(|w| !ROW_BEFORE.contains(w)));
+    }
+}

@@ -30,6 +30,7 @@
 
 pub mod catalog;
 pub mod dates;
+pub mod error;
 pub mod interpret;
 pub mod lexicon;
 pub mod link;
@@ -41,6 +42,7 @@ pub mod text;
 
 use serde::{Deserialize, Serialize};
 
+pub use error::Error;
 pub use interpret::Interpretation;
 pub use suggest::suggest_questions;
 
@@ -178,7 +180,7 @@ pub fn answer(question: &str, schema: &Schema, ctx: &Context) -> Answer {
                 reading.summary
             )
         }),
-        Err(why) => clarify(schema, &why),
+        Err(why) => clarify(schema, &why.to_string()),
     }
 }
 

@@ -2,9 +2,9 @@
 //! for "which country ...", the people column for "who ...", the Total column for
 //! "how many medals did X win".
 
-use super::{State, Use, FILLER, HARD};
+use super::{State, Use};
 use crate::catalog::Catalog;
-use crate::lexicon::{agg_word, is_stopword, superlative_concept};
+use crate::lexicon::{agg_word, is_stopword, superlative_concept, FILLER, HARD, PERSON};
 use crate::plan::{Filter, Op};
 use crate::text::Kind;
 use crate::ColumnType;
@@ -71,25 +71,6 @@ pub(super) fn names_people(cat: &Catalog, c: usize) -> bool {
         .iter()
         .any(|w| PERSON.contains(&w.word.as_str()))
 }
-
-const PERSON: &[&str] = &[
-    "name",
-    "player",
-    "driver",
-    "athlete",
-    "person",
-    "rider",
-    "candidate",
-    "artist",
-    "winner",
-    "coach",
-    "manager",
-    "member",
-    "competitor",
-    "president",
-    "team",
-    "author",
-];
 
 /// The column naming people or teams, for "who" questions.
 pub(super) fn person_column(cat: &Catalog, filters: &[Filter]) -> Option<usize> {

@@ -1,7 +1,10 @@
 //! Plausibility checks: readings that are well-formed SQL but unlikely answers lose
 //! confidence, so the engine asks instead of guessing.
 
-use super::{Shape, State, Use, SUMMARY_PHRASE};
+use super::confidence::{ROW_POSITIONS, TEXT_ARITHMETIC, WHICH_ANSWERED_BY_NUMBER};
+use super::filters::SUMMARY_PHRASE;
+use super::shape::Shape;
+use super::{State, Use};
 use crate::lexicon::is_stopword;
 use crate::link::{Link, Target};
 use crate::plan::{Agg, Measure, Plan};
@@ -34,7 +37,7 @@ pub(super) fn sanity(st: &mut State, plan: &mut Plan) {
     let cat = st.cat;
     if plan.limit.is_some() && plan.dims.is_empty() && plan.select.is_empty() {
         // "the first three teams": row positions, which a table does not have.
-        st.penalty *= 0.3;
+        st.penalty *= ROW_POSITIONS;
     }
     let text_math = plan.measures.iter().any(|m| {
         !matches!(m.agg, Agg::Count | Agg::CountDistinct | Agg::CountNull)
@@ -44,7 +47,7 @@ pub(super) fn sanity(st: &mut State, plan: &mut Plan) {
             })
     });
     if text_math {
-        st.penalty *= 0.2;
+        st.penalty *= TEXT_ARITHMETIC;
     }
     // "the number of painters who scored 12" is a count with a relative clause, not a
     // question asking which painter.
@@ -63,7 +66,7 @@ pub(super) fn sanity(st: &mut State, plan: &mut Plan) {
     });
     if asks_which && plan.dims.is_empty() && plan.select.is_empty() && plan.correlation.is_none() {
         // "which X ..." answered with a bare number: X was not found.
-        st.penalty *= 0.35;
+        st.penalty *= WHICH_ANSWERED_BY_NUMBER;
     }
 }
 

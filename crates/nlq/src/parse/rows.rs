@@ -10,33 +10,11 @@
 
 use super::{phrase, State, Use};
 use crate::catalog::Role;
+use crate::lexicon::{LISTED, ROW_AFTER, ROW_BEFORE};
 use crate::link::{Link, Target};
 use crate::plan::{Filter, Lit, Op, Plan, RowQuery, Side};
 use crate::text::Kind;
 use crate::ColumnType;
-
-/// Words asking for the row after the anchor, and for the row before it.
-const AFTER: &[&str] = &[
-    "next",
-    "following",
-    "after",
-    "below",
-    "behind",
-    "succeeded",
-    "subsequent",
-    "underneath",
-];
-const BEFORE: &[&str] = &[
-    "previous",
-    "preceding",
-    "before",
-    "above",
-    "prior",
-    "preceded",
-];
-
-/// Words saying the question is about the table as listed ("the last club listed").
-const LISTED: &[&str] = &["listed", "list", "table", "chart", "shown", "appears"];
 
 /// A value of a text column named in the question.
 struct Anchor {
@@ -166,7 +144,7 @@ fn difference(
     let mut measures = measures_named(st, links, plan);
     if measures.is_empty() {
         // "the difference in medal count between A and B": the count lives in Total.
-        measures.extend(super::total_column(st.cat).map(|t| (0, t)));
+        measures.extend(super::answer_column::total_column(st.cat).map(|t| (0, t)));
     }
     let rest: Vec<Filter> = plan.filters.clone();
     let side = |column: Option<usize>, anchor: Option<&Anchor>| {
@@ -321,9 +299,9 @@ fn neighbor(
             return None;
         }
         let w = st.w(i);
-        let after = if AFTER.contains(&w) {
+        let after = if ROW_AFTER.contains(&w) {
             true
-        } else if BEFORE.contains(&w) {
+        } else if ROW_BEFORE.contains(&w) {
             false
         } else {
             return None;
@@ -345,11 +323,11 @@ fn neighbor(
     // the same way twice ("the next airline listed after A") is one step.
     let order_words: Vec<usize> = (0..st.toks.len())
         .filter(|&k| st.uses[k] == Use::Free)
-        .filter(|&k| AFTER.contains(&st.w(k)) || BEFORE.contains(&st.w(k)))
+        .filter(|&k| ROW_AFTER.contains(&st.w(k)) || ROW_BEFORE.contains(&st.w(k)))
         .collect();
     if order_words
         .iter()
-        .any(|&k| AFTER.contains(&st.w(k)) != after)
+        .any(|&k| ROW_AFTER.contains(&st.w(k)) != after)
     {
         return None;
     }
@@ -413,7 +391,7 @@ fn edge(st: &mut State, links: &[Link], plan: &mut Plan) -> Option<RowQuery> {
         return None;
     }
     // "what year was the last school ...": the thing asked must be a column.
-    if super::asked_noun(st).is_some() {
+    if super::answer_column::asked_noun(st).is_some() {
         return None;
     }
     // The column next to the order word ("the last club", "which city is first"); for
@@ -431,8 +409,8 @@ fn edge(st: &mut State, links: &[Link], plan: &mut Plan) -> Option<RowQuery> {
         .or_else(|| near.iter().rev().find(|&&(s, _)| s < word && s + 3 >= word))
         .map(|&(_, c)| c)
         .or_else(|| {
-            super::person_column(st.cat, &plan.filters)
-                .filter(|&c| who && super::names_people(st.cat, c))
+            super::answer_column::person_column(st.cat, &plan.filters)
+                .filter(|&c| who && super::answer_column::names_people(st.cat, c))
         })?;
     st.claim(word, word + 1, Use::Lexicon);
     for k in 0..st.toks.len() {

@@ -1,0 +1,50 @@
+//! Why a question could not be turned into a query. The messages are shown to the user
+//! as they are, followed by suggested questions.
+
+/// A question the parser cannot ground in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// Nothing left to read once the enumerator ("1.", "Question 2:") is stripped.
+    #[error("The question is empty.")]
+    EmptyQuestion,
+    /// A superlative adjective ("coldest") names a concept no column measures.
+    #[error("I could not tell which column that superlative refers to.")]
+    SuperlativeColumn,
+    /// "correlation" with fewer than two numeric columns named.
+    #[error("A correlation needs two numeric columns.")]
+    CorrelationColumns,
+    /// A lookup ("which county ...") with nothing that picks its rows.
+    #[error("I could not tell which rows you mean.")]
+    UnknownRows,
+    /// No measure, count or grouping found.
+    #[error("I could not find what to measure in this question.")]
+    NoMeasure,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn messages_are_the_texts_users_saw_before() {
+        let cases = [
+            (Error::EmptyQuestion, "The question is empty."),
+            (
+                Error::SuperlativeColumn,
+                "I could not tell which column that superlative refers to.",
+            ),
+            (
+                Error::CorrelationColumns,
+                "A correlation needs two numeric columns.",
+            ),
+            (Error::UnknownRows, "I could not tell which rows you mean."),
+            (
+                Error::NoMeasure,
+                "I could not find what to measure in this question.",
+            ),
+        ];
+        for (e, text) in cases {
+            assert_eq!(e.to_string(), text);
+        }
+    }
+}
