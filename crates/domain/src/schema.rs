@@ -170,26 +170,6 @@ impl SourceSchema {
             .or_else(|| self.columns.iter().find(|c| c.sql_name == name))
     }
 
-    pub fn column_mut(&mut self, name: &str) -> Option<&mut ColumnMeta> {
-        let index = self
-            .columns
-            .iter()
-            .position(|c| c.name == name)
-            .or_else(|| self.columns.iter().position(|c| c.sql_name == name))?;
-        Some(&mut self.columns[index])
-    }
-
-    /// Carries the user's descriptions and synonyms over from the schema this
-    /// one replaces (a re-profiled or re-synced source), matching by name.
-    pub fn keep_notes_from(&mut self, previous: &SourceSchema) {
-        for column in &mut self.columns {
-            if let Some(old) = previous.columns.iter().find(|o| o.name == column.name) {
-                column.description = old.description.clone();
-                column.synonyms = old.synonyms.clone();
-            }
-        }
-    }
-
     /// The same schema without value indexes (API listings stay small).
     pub fn without_values(mut self) -> SourceSchema {
         for column in &mut self.columns {
@@ -234,19 +214,15 @@ mod tests {
     }
 
     #[test]
-    fn columns_are_found_by_either_name_and_notes_survive_a_rebuild() {
-        let mut old = SourceSchema {
+    fn columns_are_found_by_either_name_and_listings_drop_values() {
+        let schema = SourceSchema {
             row_count: 3,
             columns: vec![column("Sales Region", "sales_region")],
         };
-        old.column_mut("sales_region").unwrap().synonyms = vec!["territory".into()];
-        let mut new = SourceSchema {
-            row_count: 4,
-            columns: vec![column("Sales Region", "sales_region")],
-        };
-        new.keep_notes_from(&old);
-        assert_eq!(new.column("Sales Region").unwrap().synonyms, ["territory"]);
-        assert!(new.clone().without_values().columns[0].values.is_empty());
+        assert_eq!(schema.column("sales_region").unwrap().name, "Sales Region");
+        assert_eq!(schema.column("Sales Region").unwrap().values.len(), 1);
+        assert!(schema.column("region").is_none());
+        assert!(schema.without_values().columns[0].values.is_empty());
     }
 
     #[test]

@@ -8,8 +8,7 @@ use crate::types::ColumnInfo;
 
 /// The schema of a snapshot ingested as `columns` and profiled as `profile`.
 /// Each column's value index moves out of the profile into the schema, so a
-/// stored source keeps it once. The user's notes start empty (see
-/// [`SourceSchema::keep_notes_from`] when replacing a snapshot).
+/// stored source keeps it once. The user's notes start empty.
 pub fn source_schema(columns: &[ColumnInfo], profile: &mut Profile) -> SourceSchema {
     let columns = columns
         .iter()

@@ -291,17 +291,13 @@ fn annotate_columns(mut schema: SourceSchema, notes: Vec<ColumnNotes>) -> ApiRes
             let names: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
             names.join(", ")
         };
-        if !schema.columns.iter().any(|c| c.name == note.name) {
+        let Some(index) = schema.columns.iter().position(|c| c.name == note.name) else {
             return Err(ApiError::unprocessable(
                 "unknown_column",
                 format!("no column named `{}`; columns are: {}", note.name, known()),
             ));
-        }
-        let column = schema
-            .columns
-            .iter_mut()
-            .find(|c| c.name == note.name)
-            .expect("checked above");
+        };
+        let column = &mut schema.columns[index];
         if let Some(description) = note.description {
             column.description = Some(description.trim().to_string());
         }
