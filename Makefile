@@ -3,7 +3,7 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/insightiq/target
 export CARGO_TARGET_DIR
 BIN := $(CARGO_TARGET_DIR)/debug/insightiq
 
-.PHONY: run build web web-deps test test-rust test-web test-e2e lint fmt clean-data
+.PHONY: run build web web-deps api-types test test-rust test-web test-e2e lint fmt clean-data
 
 ## Build everything and start InsightIQ on http://localhost:8000 (embedded mode, files under ./data).
 run: web build
@@ -17,6 +17,11 @@ web-deps:
 
 web: web-deps
 	cd web && npm run build
+
+## Regenerate the web app's API types from the server's OpenAPI document (commit both files).
+api-types: build web-deps
+	$(BIN) openapi > web/src/api/openapi.json
+	cd web && npm run api-types
 
 ## Every test: Rust (unit, store suite on SQLite and PostgreSQL, API), web unit tests, browser tests.
 test: test-rust test-web test-e2e

@@ -1,17 +1,21 @@
 //! Domain vocabulary shared by every crate: typed ids, validated inputs, the
-//! enums stored in the metadata tables, a data source's schema and profile,
+//! enums stored in the metadata tables, the chart contract, how a question was read, a data source's schema and profile,
 //! SQL quoting and month names. No I/O lives here.
 
+pub mod chart;
 mod enums;
 mod ids;
+pub mod interpretation;
 pub mod months;
 mod profile;
 mod schema;
 pub mod sql;
 mod validation;
 
+pub use chart::{ChartSpec, DisplayFormat, XType};
 pub use enums::{ChartType, QueryType, SourceStatus, SourceType};
 pub use ids::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId};
+pub use interpretation::Interpretation;
 pub use profile::{ColumnFlags, ColumnProfile, HistogramBin, Profile, Quantiles, ValueCount};
 pub use schema::{ColumnMeta, ColumnType, DateOrder, IndexedValue, NumberFormat, SourceSchema};
 pub use validation::{DataSourceName, Email, FullName, Password, PasswordRule, ValidationError};

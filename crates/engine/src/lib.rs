@@ -71,6 +71,7 @@ pub use export::ExportFormat;
 pub use ingest::{ingest_file, IngestOptions, IngestReport, SourceFormat};
 pub use profile::{profile_parquet, ColumnProfile, Profile};
 pub use query::{QueryBatches, QueryResult, ResultColumn, Sandbox, SandboxLimits, TableRef};
+pub use result::Cell;
 pub use schema::source_schema;
 pub use storage::Storage;
 pub use types::{ColumnInfo, ColumnType, DateOrder, NumberFormat};

@@ -8,12 +8,13 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::error::{Error, Result};
 use crate::types::ColumnType;
 
 /// One column of a query result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ResultColumn {
     pub name: String,
     #[serde(rename = "type")]
@@ -23,15 +24,38 @@ pub struct ResultColumn {
 }
 
 /// A query result as stored and sent to clients.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QueryResult {
     pub columns: Vec<ResultColumn>,
+    /// One array per row, one cell per column: a number, a string (dates and
+    /// timestamps as ISO text), a boolean or null.
+    #[schema(value_type = Vec<Vec<Cell>>)]
     pub rows: Vec<Vec<Value>>,
     /// The number of rows the query produced, even when `rows` was cut at the cap.
     pub row_count: u64,
     /// True when `rows` holds fewer rows than `row_count`.
     pub truncated: bool,
 }
+
+/// The OpenAPI schema of one result cell: the rows hold `serde_json::Value`s of
+/// exactly these kinds (a number, a string, a boolean or null).
+pub struct Cell;
+
+impl utoipa::PartialSchema for Cell {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([
+                Type::Number,
+                Type::String,
+                Type::Boolean,
+                Type::Null,
+            ]))
+            .into()
+    }
+}
+
+impl ToSchema for Cell {}
 
 /// Result columns for an Arrow schema.
 pub fn result_columns(schema: &SchemaRef) -> Vec<ResultColumn> {

@@ -315,12 +315,13 @@ async fn planted_findings_are_found_and_reports_repeat() {
             .unwrap_or_else(|e| panic!("{}: {e}", insight.sql));
         let names: Vec<&str> = result.columns.iter().map(|c| c.name.as_str()).collect();
         let chart = &insight.chart;
-        assert!(
-            names.contains(&chart["x_key"].as_str().unwrap()),
-            "{chart} vs {names:?}"
-        );
-        for y in chart["y_keys"].as_array().unwrap() {
-            assert!(names.contains(&y.as_str().unwrap()), "{chart} vs {names:?}");
+        let x_key = chart
+            .x_key
+            .as_deref()
+            .expect("every finding's chart has an x axis");
+        assert!(names.contains(&x_key), "{chart:?} vs {names:?}");
+        for y in &chart.y_keys {
+            assert!(names.contains(&y.as_str()), "{chart:?} vs {names:?}");
         }
         assert!(!insight.explanation.is_empty() && insight.explanation.ends_with('.'));
     }

@@ -1,8 +1,8 @@
-//! Why a question could not be turned into a query. The messages are shown to the user
+//! Why a question could not be turned into a query (or the query could not be rendered). The messages are shown to the user
 //! as they are, followed by suggested questions.
 
 /// A question the parser cannot ground in the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// Nothing left to read once the enumerator ("1.", "Question 2:") is stripped.
     #[error("The question is empty.")]
@@ -19,6 +19,9 @@ pub enum Error {
     /// No measure, count or grouping found.
     #[error("I could not find what to measure in this question.")]
     NoMeasure,
+    /// The rendered SQL does not parse: a bug in the renderer, reported instead of run.
+    #[error("I could not build a query: {0}.")]
+    InvalidSql(String),
 }
 
 #[cfg(test)]
@@ -41,6 +44,10 @@ mod tests {
             (
                 Error::NoMeasure,
                 "I could not find what to measure in this question.",
+            ),
+            (
+                Error::InvalidSql("unexpected token".into()),
+                "I could not build a query: unexpected token.",
             ),
         ];
         for (e, text) in cases {

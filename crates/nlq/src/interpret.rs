@@ -5,64 +5,9 @@ use crate::parse::Parsed;
 use crate::plan::{Agg, Dim, Filter, Lit, Op, OrderKey, RowQuery, Side};
 use crate::sql::{dim_alias, measure_alias};
 use crate::Schema;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MeasureDesc {
-    /// Column name, or None for a row count.
-    pub column: Option<String>,
-    pub aggregation: String,
-    /// Output column name in the result.
-    pub alias: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DimensionDesc {
-    pub column: String,
-    pub grain: Option<String>,
-    pub alias: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FilterDesc {
-    pub column: String,
-    pub op: String,
-    pub values: Vec<serde_json::Value>,
-    /// The words of the question that produced it.
-    pub phrase: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DateRangeDesc {
-    pub column: String,
-    pub phrase: String,
-    pub start: String,
-    pub end: String,
-    /// "last quarter = 2024-07-01 .. 2024-09-30"
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrderDesc {
-    pub by: String,
-    pub descending: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Interpretation {
-    pub measures: Vec<MeasureDesc>,
-    pub dimensions: Vec<DimensionDesc>,
-    /// Row-level columns shown (lookups, "which row has the highest").
-    pub columns: Vec<String>,
-    pub filters: Vec<FilterDesc>,
-    pub date_range: Option<DateRangeDesc>,
-    pub grain: Option<String>,
-    pub order: Option<OrderDesc>,
-    pub limit: Option<u64>,
-    /// Question words the engine could not place.
-    pub ignored_words: Vec<String>,
-    pub summary: String,
-}
+pub use domain::interpretation::{
+    DateRangeDesc, DimensionDesc, FilterDesc, Interpretation, MeasureDesc, OrderDesc,
+};
 
 fn lit_json(l: &Lit) -> serde_json::Value {
     match l {

@@ -532,6 +532,100 @@ pub const PERSON: &[&str] = &[
     "author",
 ];
 
+
+/// Words that order rows or pick an end of a ranking ("the first", "the most").
+pub const RANK_WORDS: &[&str] = &[
+    "first", "last", "top", "most", "least", "earliest", "latest", "newest",
+];
+
+/// Irregular past-tense verbs; regular ones are recognized by their "-ed".
+pub const IRREGULAR_PAST: &[&str] = &[
+    "won", "lost", "held", "ran", "came", "went", "got", "took", "began", "sold",
+];
+
+/// First words of a question that chooses between named values ("did X or Y ...").
+pub const CHOICE_OPENERS: &[&str] = &["did", "does", "do", "is", "was", "which", "who"];
+
+/// Things that are scored rather than counted as rows ("how many points").
+pub const SCORED_UNITS: &[&str] = &[
+    "points", "goals", "votes", "runs", "yards", "minutes", "seconds", "dollars",
+];
+
+/// Words asking for distinct values ("how many different cities").
+pub const DISTINCT_WORDS: &[&str] = &["distinct", "unique", "different"];
+
+/// Words that negate the value after them ("not Paris", "other than cash").
+pub const NEGATIONS: &[&str] = &["not", "non", "except", "excluding", "besides", "other"];
+
+/// Row labels of summary rows that a table keeps beside its data rows.
+pub const SUMMARY_LABELS: &[&str] = &["total", "totals", "grand total", "overall"];
+
+/// Two-word phrases of the question's grammar, never column names.
+pub const LEXICON_PAIRS: &[(&str, &str)] = &[
+    ("how", "many"),
+    ("how", "much"),
+    ("number", "of"),
+    ("count", "of"),
+    ("over", "time"),
+    ("most", "common"),
+    ("most", "frequent"),
+    ("least", "common"),
+    ("for", "each"),
+    ("of", "each"),
+    ("broken", "down"),
+    ("how", "often"),
+];
+
+/// Small words that may stand between a role word and its column ("by each region").
+pub const CONNECTIVES: &[&str] = &[
+    "the", "a", "an", "of", "each", "every", "for", "all", "is", "was", "are", "were", "only",
+];
+
+/// Words that ask for a column's values as the answer ("which region", "list the names").
+pub const ASKING_WORDS: &[&str] = &["which", "what", "who", "whose", "name", "list"];
+
+/// Words naming a column as such ("the "price" column").
+pub const COLUMN_WORDS: &[&str] = &["column", "field", "variable", "feature"];
+
+/// Verbs of "the most often listed/appearing value".
+pub const OCCURS_WORDS: &[&str] = &["listed", "appears", "appear", "occurs", "mentioned"];
+
+/// Adjectives of a time grain ("monthly sales").
+pub const PERIOD_ADJECTIVES: &[&str] = &[
+    "daily",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "yearly",
+    "annual",
+    "annually",
+];
+
+/// Words before a count that make a top-n ("top 5", "worst 3").
+pub const TOP_N_WORDS: &[&str] = &[
+    "top", "bottom", "first", "last", "highest", "lowest", "best", "worst",
+];
+
+/// The top-n words that rank from the largest down.
+pub const TOP_N_DESCENDING: &[&str] = &["top", "first", "highest", "best"];
+
+/// Superlatives after a count ("5 largest").
+pub const SUPERLATIVES: &[&str] = &[
+    "highest", "largest", "lowest", "smallest", "biggest", "most", "least",
+];
+
+/// The superlatives that rank from the largest down.
+pub const SUPERLATIVES_DESCENDING: &[&str] = &["highest", "largest", "biggest", "most"];
+
+/// Words that order by time ("the latest order").
+pub const CHRONOLOGICAL: &[&str] = &["first", "last", "earliest", "latest", "newest", "recent"];
+
+/// The chronological words that pick the newest.
+pub const CHRONOLOGICAL_DESCENDING: &[&str] = &["last", "latest", "newest", "recent"];
+
+/// Words for missing values ("how many blank emails").
+pub const MISSING_WORDS: &[&str] = &["missing", "null", "nulls", "blank", "empty"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

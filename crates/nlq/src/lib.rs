@@ -165,7 +165,7 @@ pub fn answer(question: &str, schema: &Schema, ctx: &Context) -> Answer {
                     sql,
                     confidence: parsed.confidence,
                 },
-                Err(e) => clarify(schema, &format!("I could not build a query: {e}.")),
+                Err(e) => clarify(schema, &e.to_string()),
             }
         }
         Ok(parsed) => clarify(schema, &{

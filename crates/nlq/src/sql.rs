@@ -2,7 +2,7 @@
 //! quoted, literals always escaped, and the result is re-parsed with sqlparser as a check.
 
 use crate::plan::{Agg, Dim, Filter, Grain, Lit, Measure, Op, OrderKey, Plan, RowQuery, Side};
-use crate::Schema;
+use crate::{Error, Schema};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
@@ -126,7 +126,7 @@ fn where_clause(plan: &Plan, schema: &Schema) -> String {
 use chrono::Datelike;
 
 /// Render the plan; fails only if the result does not parse (a bug, reported as such).
-pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
+pub fn render(plan: &Plan, schema: &Schema) -> Result<String, Error> {
     let table = match plan.head {
         // The first or last n rows in file order, under the table's own name.
         Some((n, last)) => {
@@ -265,7 +265,7 @@ pub fn render(plan: &Plan, schema: &Schema) -> Result<String, String> {
             }
         }
     };
-    Parser::parse_sql(&PostgreSqlDialect {}, &sql).map_err(|e| e.to_string())?;
+    Parser::parse_sql(&PostgreSqlDialect {}, &sql).map_err(|e| Error::InvalidSql(e.to_string()))?;
     Ok(sql)
 }
 

@@ -33,7 +33,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 #[openapi(
     info(title = "InsightIQ API", description = "Ask questions of your data in plain English. \
         Authenticate with `Authorization: Bearer <access token or API key>` or `X-API-Key`."),
-    modifiers(&SecuritySchemes)
+    modifiers(&SecuritySchemes),
+    components(schemas(crate::error::ErrorBody))
 )]
 pub struct ApiDoc;
 

@@ -31,6 +31,8 @@ pub enum Command {
     Ask(crate::cli::ask::AskArgs),
     /// Run a question set (the shared eval format) and print accuracy.
     Eval(crate::cli::eval::EvalArgs),
+    /// Print the OpenAPI document (the one served at /api/v1/openapi.json) and exit.
+    Openapi,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::{json, Value};
 use store::StoreError;
 
@@ -159,11 +160,31 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The body of every error response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong: a stable machine-readable `code`, a message that says what to do,
+/// and for some codes structured `details` (failed password rules, a retry delay).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<Value>,
+}
+
 pub fn error_response(status: StatusCode, code: &str, message: &str, details: Value) -> Response {
-    let mut body = json!({ "error": { "code": code, "message": message } });
-    if !details.is_null() {
-        body["error"]["details"] = details;
-    }
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_string(),
+            message: message.to_string(),
+            details: (!details.is_null()).then_some(details),
+        },
+    };
     (status, axum::Json(body)).into_response()
 }
 

@@ -13,6 +13,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate(args) => migrate(args).await,
         Command::Ask(args) => server::cli::ask::run(args).await,
         Command::Eval(args) => server::cli::eval::run(args).await,
+        Command::Openapi => {
+            println!("{}", server::openapi().to_pretty_json()?);
+            Ok(())
+        }
     }
 }
 

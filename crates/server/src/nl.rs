@@ -2,7 +2,7 @@
 //! index become an `nlq::Schema`, the offline engine writes SQL, the sandbox
 //! runs it, `viz` picks the chart, and the query and chart are recorded.
 
-use crate::querying::{run_sql, QueryError};
+use crate::querying::{run_sql, QueryError, ResultData};
 use crate::state::AppState;
 use domain::{DataSourceId, QueryType, UserId};
 use engine::query::QueryResult;
@@ -63,18 +63,6 @@ pub fn chart_for(result: &QueryResult, title: Option<String>) -> viz::ChartSpec 
         title,
     };
     viz::recommend(&columns, result.rows.len(), Some(&hint))
-}
-
-/// `result_data` for an answer: the result plus, for a single value, that value
-/// under its column name (`{"total_revenue": 1234.5, ...}`).
-pub fn result_data(result: &QueryResult) -> Result<Value, serde_json::Error> {
-    let mut data = serde_json::to_value(result)?;
-    if let ([column], [row]) = (result.columns.as_slice(), result.rows.as_slice()) {
-        if let Some(value) = row.first() {
-            data[column.name.as_str()] = value.clone();
-        }
-    }
-    Ok(data)
 }
 
 /// Answers `question` about one of the user's sources and records it in history.
@@ -142,18 +130,17 @@ pub async fn ask_and_record(
                 status: Some(AnswerStatus::Answered),
                 engine: Some(RULES_ENGINE.into()),
                 confidence: Some(f64::from(confidence)),
-                interpretation: Some(serde_json::to_value(&interpretation)?),
+                interpretation: Some(interpretation),
                 cached: run.cached,
                 ..Default::default()
             };
             let chart = chart_for(&run.result, Some(summary));
-            let data = result_data(&run.result)?;
+            let data = serde_json::to_value(ResultData::with_named_value(run.result))?;
             let query = state
                 .store
                 .create_query(record(Some(sql), details, data, run.execution_time_ms))
                 .await?;
             let chart_type = chart.chart_type;
-            let config = serde_json::to_value(&chart)?;
             state
                 .store
                 .create_visualization(
@@ -161,7 +148,7 @@ pub async fn ask_and_record(
                     NewVisualization {
                         query_id: query.id,
                         chart_type,
-                        config_json: config,
+                        config_json: chart,
                     },
                 )
                 .await?;

@@ -6,6 +6,9 @@ use crate::state::AppState;
 use crate::tables::table_names;
 use domain::{DataSourceId, QueryType, UserId};
 use engine::query::{QueryResult, TableRef};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 use store::{NewQuery, Query, StoreError};
@@ -32,6 +35,49 @@ pub struct SqlRun {
     pub result: QueryResult,
     pub cached: bool,
     pub execution_time_ms: i64,
+}
+
+/// A query's result as it is stored with the query and sent: the rows and, for a
+/// single-value answer to a question, that value again under its column name
+/// (`"total_revenue": 1234.5`, the shape the API specification shows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ResultData {
+    #[serde(flatten)]
+    pub result: QueryResult,
+    /// At most one entry: the single value under its column name.
+    #[serde(flatten)]
+    #[schema(value_type = BTreeMap<String, engine::Cell>)]
+    pub named_value: BTreeMap<String, Value>,
+}
+
+impl ResultData {
+    /// A result as it is.
+    pub fn plain(result: QueryResult) -> ResultData {
+        ResultData {
+            result,
+            named_value: BTreeMap::new(),
+        }
+    }
+
+    /// A result with its single value (one column, one row) also named.
+    pub fn with_named_value(result: QueryResult) -> ResultData {
+        let mut named_value = BTreeMap::new();
+        if let ([column], [row]) = (result.columns.as_slice(), result.rows.as_slice()) {
+            if let Some(value) = row.first() {
+                named_value.insert(column.name.clone(), value.clone());
+            }
+        }
+        ResultData {
+            result,
+            named_value,
+        }
+    }
+
+    /// The result stored with a query; none for a query that holds no result
+    /// (a clarification stores `{}`).
+    pub fn from_stored(stored: Value) -> Option<ResultData> {
+        serde_json::from_value(stored).ok()
+    }
 }
 
 /// The tables a query for `source` can see: every source of the user under its
@@ -162,7 +208,7 @@ pub async fn execute_and_record(
                 cached: run.cached,
                 ..Default::default()
             }),
-            result_data: serde_json::to_value(&run.result)?,
+            result_data: serde_json::to_value(ResultData::plain(run.result))?,
             execution_time_ms: run.execution_time_ms,
         })
         .await?;

@@ -215,3 +215,20 @@ async fn postgres_backend_serves_health() {
         );
     }
 }
+
+/// The web app's API types are generated from `web/src/api/openapi.json`; that file
+/// must be the document the server serves, or the types describe another API.
+#[test]
+fn the_web_apps_openapi_copy_is_current() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/src/api/openapi.json");
+    let served = server::openapi().to_pretty_json().unwrap() + "\n";
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &served).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == served,
+        "web/src/api/openapi.json is out of date: run `make api-types` and commit the result"
+    );
+}

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use domain::{
-    ApiKeyId, ChartType, DataSourceId, Profile, QueryId, QueryType, SessionId, SourceSchema,
-    SourceStatus, SourceType, UserId, VisualizationId,
+    ApiKeyId, ChartSpec, ChartType, DataSourceId, Interpretation, Profile, QueryId, QueryType,
+    SessionId, SourceSchema, SourceStatus, SourceType, UserId, VisualizationId,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -151,9 +151,14 @@ pub struct QueryDetails {
     pub engine: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
-    /// The engine's reading of the question, as the engine describes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interpretation: Option<Value>,
+    /// The engine's reading of the question. A reading this version cannot read
+    /// (written by a future or a much older version) is dropped, not the query.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "readable_or_none"
+    )]
+    pub interpretation: Option<Interpretation>,
     /// The result came from the result cache.
     #[serde(default)]
     pub cached: bool,
@@ -162,6 +167,16 @@ pub struct QueryDetails {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+}
+
+/// `Some(value)` when the JSON is a `T`, `None` otherwise (never an error).
+fn readable_or_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 /// Whether a question was answered or sent back with a question.
@@ -249,7 +264,7 @@ pub struct Visualization {
     pub query_id: QueryId,
     #[sqlx(try_from = "String")]
     pub chart_type: ChartType,
-    pub config_json: Json<Value>,
+    pub config_json: Json<ChartSpec>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -257,13 +272,13 @@ pub struct Visualization {
 pub struct NewVisualization {
     pub query_id: QueryId,
     pub chart_type: ChartType,
-    pub config_json: Value,
+    pub config_json: ChartSpec,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct VisualizationUpdate {
     pub chart_type: Option<ChartType>,
-    pub config_json: Option<Value>,
+    pub config_json: Option<ChartSpec>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -7,7 +7,9 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use domain::{ChartType, DataSourceId, QueryId, QueryType, SourceStatus, SourceType, UserId};
+use domain::{
+    ChartSpec, ChartType, DataSourceId, QueryId, QueryType, SourceStatus, SourceType, UserId,
+};
 use serde_json::json;
 use store::*;
 use uuid::Uuid;
@@ -411,7 +413,10 @@ async fn visualizations_follow_their_query(store: DynStore) {
     let new = |chart_type| NewVisualization {
         query_id: q.id,
         chart_type,
-        config_json: json!({"x_key": "a"}),
+        config_json: ChartSpec {
+            x_key: Some("a".into()),
+            ..ChartSpec::new(chart_type, "A")
+        },
     };
     let kpi = store
         .create_visualization(ann.id, new(ChartType::Kpi))
@@ -460,7 +465,7 @@ async fn visualizations_follow_their_query(store: DynStore) {
         .await
         .unwrap();
     assert_eq!(
-        (changed.chart_type, changed.config_json.0["x_key"].as_str()),
+        (changed.chart_type, changed.config_json.0.x_key.as_deref()),
         (ChartType::Line, Some("a"))
     );
     let steal = store
@@ -685,7 +690,7 @@ async fn deleting_a_user_cascades(store: DynStore) {
             NewVisualization {
                 query_id: q.id,
                 chart_type: ChartType::Kpi,
-                config_json: json!({}),
+                config_json: ChartSpec::new(ChartType::Kpi, ""),
             },
         )
         .await

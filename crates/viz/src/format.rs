@@ -1,7 +1,7 @@
 //! Number formats for chart values, guessed from the measure's name and type:
 //! money words -> currency, rates and shares -> percent, counts -> integer.
 
-use crate::{ColumnType, NumberFormat};
+use crate::{ColumnType, DisplayFormat};
 
 const MONEY: &[&str] = &[
     "revenue", "sales", "price", "cost", "amount", "income", "profit", "fare", "spend", "salary",
@@ -10,7 +10,7 @@ const MONEY: &[&str] = &[
 const PERCENT: &[&str] = &["percent", "pct", "share", "ratio", "rate", "percentage"];
 
 /// Format for a measure column.
-pub fn number_format(name: &str, data_type: ColumnType) -> NumberFormat {
+pub fn number_format(name: &str, data_type: ColumnType) -> DisplayFormat {
     let n = name.to_lowercase();
     let words: Vec<&str> = n
         .split(|c: char| !c.is_alphanumeric())
@@ -21,18 +21,18 @@ pub fn number_format(name: &str, data_type: ColumnType) -> NumberFormat {
         .first()
         .is_some_and(|w| matches!(*w, "count" | "distinct" | "missing"))
     {
-        return NumberFormat::Integer;
+        return DisplayFormat::Integer;
     }
     if has(PERCENT) {
-        return NumberFormat::Percent;
+        return DisplayFormat::Percent;
     }
     if has(MONEY) {
-        return NumberFormat::Currency;
+        return DisplayFormat::Currency;
     }
     if data_type == ColumnType::Integer {
-        NumberFormat::Integer
+        DisplayFormat::Integer
     } else {
-        NumberFormat::Number
+        DisplayFormat::Number
     }
 }
 
@@ -44,19 +44,19 @@ mod tests {
     fn formats() {
         assert_eq!(
             number_format("sum_revenue", ColumnType::Float),
-            NumberFormat::Currency
+            DisplayFormat::Currency
         );
         assert_eq!(
             number_format("count", ColumnType::Integer),
-            NumberFormat::Integer
+            DisplayFormat::Integer
         );
         assert_eq!(
             number_format("avg_survival_rate", ColumnType::Float),
-            NumberFormat::Percent
+            DisplayFormat::Percent
         );
         assert_eq!(
             number_format("avg_body_mass_g", ColumnType::Float),
-            NumberFormat::Number
+            DisplayFormat::Number
         );
     }
 }

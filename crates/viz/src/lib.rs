@@ -5,7 +5,8 @@
 //!
 //! - [`recommend`]`(columns: &[ResultColumn], row_count: usize, hint: Option<&Hint>) -> ChartSpec`
 //! - [`validate`]`(spec: &ChartSpec, columns: &[ResultColumn]) -> Result<(), String>`
-//! - [`ChartSpec`], [`ChartType`], [`NumberFormat`], [`XType`], [`ResultColumn`], [`Hint`]
+//! - [`ResultColumn`], [`Hint`]; the spec itself ([`ChartSpec`], [`ChartType`],
+//!   [`DisplayFormat`], [`XType`]) is `domain`'s chart contract, re-exported
 //!
 //! Rules: `kpi` for a single value, `line` for a time dimension, `bar` for a category with
 //! a measure (sorted, top-N capped), `pie` only for a share of a few categories,
@@ -47,41 +48,7 @@ impl ResultColumn {
     }
 }
 
-pub use domain::{ChartType, ColumnType};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NumberFormat {
-    Number,
-    Integer,
-    Currency,
-    Percent,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum XType {
-    Time,
-    Category,
-    Number,
-}
-
-/// What the web app draws. This JSON shape is a contract with the frontend.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChartSpec {
-    pub chart_type: ChartType,
-    pub title: String,
-    pub x_key: Option<String>,
-    pub y_keys: Vec<String>,
-    pub series_key: Option<String>,
-    /// The value shown by a `kpi`.
-    pub value_key: Option<String>,
-    /// The caption of a `kpi`.
-    pub label: Option<String>,
-    pub number_format: NumberFormat,
-    pub x_type: Option<XType>,
-    pub top_n: Option<usize>,
-}
+pub use domain::{ChartSpec, ChartType, ColumnType, DisplayFormat, XType};
 
 /// Optional guidance from the caller: a chart type the user asked for (kept when it
 /// fits the data) and a title (e.g. the interpretation's summary).
@@ -98,21 +65,6 @@ pub fn humanize(name: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
-    }
-}
-
-fn base(chart_type: ChartType, title: String) -> ChartSpec {
-    ChartSpec {
-        chart_type,
-        title,
-        x_key: None,
-        y_keys: Vec::new(),
-        series_key: None,
-        value_key: None,
-        label: None,
-        number_format: NumberFormat::Number,
-        x_type: None,
-        top_n: None,
     }
 }
 
@@ -174,7 +126,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
     // A single value.
     if rows == 1 && measures.len() == 1 && columns.len() == 1 {
         let m = measures[0];
-        let mut s = base(ChartType::Kpi, title_for(&measures, None));
+        let mut s = ChartSpec::new(ChartType::Kpi, title_for(&measures, None));
         s.value_key = Some(m.name.clone());
         s.label = Some(humanize(&m.name));
         s.number_format = number_format(&m.name, m.data_type);
@@ -184,7 +136,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
         // Over time: line (one series per category when there is one).
         if let Some(t) = times.first() {
             if cats.len() <= 1 && times.len() == 1 {
-                let mut s = base(ChartType::Line, title_for(&measures, Some(t)));
+                let mut s = ChartSpec::new(ChartType::Line, title_for(&measures, Some(t)));
                 s.x_key = Some(t.name.clone());
                 s.x_type = Some(if t.is_time() {
                     XType::Time
@@ -207,7 +159,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
             // A pie only answers "what share": parts of a whole the question asked about.
             let pie = measures.len() == 1 && rows <= PIE_MAX_SLICES && is_share(&m.name);
             let kind = if pie { ChartType::Pie } else { ChartType::Bar };
-            let mut s = base(kind, title_for(&measures, Some(x)));
+            let mut s = ChartSpec::new(kind, title_for(&measures, Some(x)));
             s.x_key = Some(x.name.clone());
             s.x_type = Some(XType::Category);
             s.y_keys = ykeys(&measures);
@@ -219,7 +171,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
         }
         if times.is_empty() && cats.len() == 2 && measures.len() == 1 {
             let m = measures[0];
-            let mut s = base(ChartType::StackedBar, title_for(&measures, Some(cats[0])));
+            let mut s = ChartSpec::new(ChartType::StackedBar, title_for(&measures, Some(cats[0])));
             s.x_key = Some(cats[0].name.clone());
             s.series_key = Some(cats[1].name.clone());
             s.x_type = Some(XType::Category);
@@ -231,7 +183,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
             return s;
         }
         if times.is_empty() && cats.is_empty() && measures.len() == 2 {
-            let mut s = base(
+            let mut s = ChartSpec::new(
                 ChartType::Scatter,
                 title.clone().unwrap_or_else(|| {
                     format!(
@@ -248,7 +200,7 @@ fn choose(columns: &[ResultColumn], rows: usize, title: Option<String>) -> Chart
             return s;
         }
     }
-    let mut s = base(
+    let mut s = ChartSpec::new(
         ChartType::Table,
         title.unwrap_or_else(|| {
             columns

@@ -1,5 +1,6 @@
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { useAuth } from '../store/auth';
+import { tokens } from '../test/fixtures';
 import { api, authHttp, endSession, errorMessage, refreshSession, startSession } from './client';
 
 function reply(config: InternalAxiosRequestConfig, status: number, data: unknown): Promise<AxiosResponse> {
@@ -11,12 +12,7 @@ function reply(config: InternalAxiosRequestConfig, status: number, data: unknown
   return Promise.resolve(res);
 }
 
-const token = (n: number) => ({
-  access_token: `access-${n}`,
-  token_type: 'bearer' as const,
-  expires_in: 3600,
-  user: { id: 'u1', email: 'a@b.co', full_name: 'Ada' },
-});
+const token = (n: number) => tokens({ access_token: `access-${n}`, refresh_token: `refresh-${n}` });
 
 let refreshCalls = 0;
 let refreshOk = true;

@@ -1,6 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { QueryRecord } from '../api/types';
+import { answer, column, interpretation, spec } from '../test/fixtures';
 import { AnswerView } from './AnswerView';
 
 vi.mock('../api/queries', () => ({
@@ -15,19 +16,22 @@ vi.mock('../api/visualizations', () => ({
 import { exportQuery, saveQuery } from '../api/queries';
 import { updateVisualization } from '../api/visualizations';
 
-const record: QueryRecord = {
-  id: 'q1',
+const record: QueryRecord = answer({
   data_source_id: 'd1',
   query_text: 'total sales by city',
   query_type: 'natural_language',
   interpreted_query: 'SELECT city, SUM(total) AS total_sales FROM sales GROUP BY 1',
-  interpretation: { summary: 'Sum of Total for each City', measures: ['sum(Total)'], dimensions: ['City'] },
+  interpretation: interpretation({
+    summary: 'Sum of Total for each City',
+    measures: [{ aggregation: 'sum', alias: 'total_sales', column: 'Total' }],
+    dimensions: [{ alias: 'city', column: 'City', grain: null }],
+  }),
   engine: 'rules',
   confidence: 0.9,
   result_data: {
     columns: [
-      { name: 'city', type: 'string' },
-      { name: 'total_sales', type: 'float' },
+      column('city', 'string'),
+      column('total_sales', 'float'),
     ],
     rows: [
       ['Naypyitaw', 110568.7065],
@@ -36,11 +40,11 @@ const record: QueryRecord = {
     row_count: 2,
     truncated: false,
   },
-  visualizations: [{ id: 'v1', chart_type: 'bar', config: { chart_type: 'bar', x_key: 'city', y_keys: ['total_sales'], number_format: 'currency' } }],
+  visualizations: [{ id: 'v1', chart_type: 'bar', config: spec({ chart_type: 'bar', x_key: 'city', y_keys: ['total_sales'], number_format: 'currency' }) }],
   execution_time_ms: 12,
   is_saved: false,
   created_at: '2026-01-01T00:00:00Z',
-};
+});
 
 describe('AnswerView', () => {
   it('shows the interpretation, the chart type from the spec, the table and the SQL', async () => {

@@ -2,7 +2,7 @@ import { Bookmark, BookmarkCheck, Download, Save } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../api/client';
 import { exportQuery, saveQuery, unsaveQuery, type ExportFormat } from '../api/queries';
-import type { ChartSpec, ChartType, QueryRecord } from '../api/types';
+import type { ChartSpec, ChartType, QueryRecord, ResultData } from '../api/types';
 import { createVisualization, updateVisualization } from '../api/visualizations';
 import { compatibleChartTypes, defaultSpec, resolveSpec, switchChartType } from '../lib/chart';
 import { formatCount } from '../lib/format';
@@ -25,13 +25,10 @@ export function AnswerView({
   onRunSql?: (sql: string) => void;
   runningSql?: boolean;
 }) {
-  const result = record.result_data ?? { columns: [], rows: [], row_count: 0 };
-  const serverViz = record.visualizations?.[0];
+  const result: ResultData = record.result_data ?? { columns: [], rows: [], row_count: 0, truncated: false };
+  const serverViz = record.visualizations[0];
   const initialSpec = useMemo<ChartSpec>(
-    () => {
-      const cfg = serverViz?.config ?? serverViz?.config_json;
-      return cfg ? resolveSpec({ ...cfg, chart_type: cfg.chart_type ?? serverViz!.chart_type, y_keys: cfg.y_keys ?? [] }, result) : defaultSpec(result);
-    },
+    () => (serverViz ? resolveSpec(serverViz.config, result) : defaultSpec(result)),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [record.id],
   );
@@ -119,7 +116,7 @@ export function AnswerView({
       <section aria-label="Result rows">
         <div className="mb-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
           <span>
-            {formatCount(result.row_count ?? result.rows.length)} row{(result.row_count ?? result.rows.length) === 1 ? '' : 's'}
+            {formatCount(result.row_count)} row{result.row_count === 1 ? '' : 's'}
           </span>
           {typeof record.execution_time_ms === 'number' && <span>{record.execution_time_ms} ms</span>}
           {record.cached && <span>from cache</span>}

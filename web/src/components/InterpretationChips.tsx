@@ -12,48 +12,28 @@ const KIND_STYLE: Record<string, string> = {
   limit: 'bg-slate-100 text-slate-700 border-slate-200',
 };
 
-/** Turn whatever shape a piece of the interpretation has into readable text. */
-export function describe(x: unknown): string {
-  if (x === null || x === undefined) return '';
-  if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') return String(x);
-  if (Array.isArray(x)) return x.map(describe).filter(Boolean).join(', ');
-  if (typeof x === 'object') {
-    const o = x as Record<string, unknown>;
-    if (typeof o.text === 'string') return o.text;
-    if (typeof o.description === 'string') return o.description;
-    if (typeof o.label === 'string') return o.label;
-    const col = o.column ?? o.field ?? o.name ?? o.key;
-    const op = o.op ?? o.operator;
-    const val = o.value ?? o.values;
-    if (col !== undefined && op !== undefined) return `${describe(col)} ${describe(op)} ${describe(val)}`.trim();
-    const agg = o.aggregation ?? o.agg ?? o.aggregate ?? o.function ?? o.func;
-    if (agg !== undefined && agg !== null && col !== undefined) return `${describe(agg)}(${describe(col ?? '*')})`;
-    if (col !== undefined && o.grain) return `${describe(col)} (${describe(o.grain)})`;
-    if (col !== undefined) return describe(col);
-    if (o.by !== undefined || o.direction !== undefined) return `${describe(o.by ?? '')} ${describe(o.direction ?? '')}`.trim();
-    return Object.entries(o)
-      .map(([k, v]) => `${k}: ${describe(v)}`)
-      .join(', ');
-  }
-  return String(x);
-}
+type Measure = Interpretation['measures'][number];
+type Dimension = Interpretation['dimensions'][number];
+type Filter = Interpretation['filters'][number];
+
+const measureText = (m: Measure) => (m.column ? `${m.aggregation}(${m.column})` : 'count of rows');
+const dimensionText = (d: Dimension) => (d.grain ? `${d.column} (${d.grain})` : d.column);
+const filterText = (f: Filter) => `${f.column} ${f.op} ${f.values.map(String).join(', ')}`.trim();
 
 export function interpretationChips(i: Interpretation): Chip[] {
   const chips: Chip[] = [];
-  const list = (v: unknown) => (Array.isArray(v) ? v : v ? [v] : []);
-  for (const m of list(i.measures)) chips.push({ kind: 'measure', text: describe(m) });
-  for (const d of list(i.dimensions)) chips.push({ kind: 'group', text: `by ${describe(d)}` });
-  for (const f of list(i.filters)) chips.push({ kind: 'filter', text: describe(f) });
+  for (const m of i.measures) chips.push({ kind: 'measure', text: measureText(m) });
+  for (const d of i.dimensions) chips.push({ kind: 'group', text: `by ${dimensionText(d)}` });
+  for (const f of i.filters) chips.push({ kind: 'filter', text: filterText(f) });
   if (i.date_range) {
     const { phrase, start, end } = i.date_range;
-    const span = start || end ? `${start ?? '…'} → ${end ?? '…'}` : '';
+    const span = start || end ? `${start || '…'} → ${end || '…'}` : '';
     chips.push({ kind: 'dates', text: [phrase, span && `(${span})`].filter(Boolean).join(' ') });
   }
   if (i.grain) chips.push({ kind: 'grain', text: `per ${i.grain}` });
-  if (i.order) chips.push({ kind: 'order', text: `sorted ${describe(i.order)}` });
+  if (i.order?.by) chips.push({ kind: 'order', text: `sorted by ${i.order.by}, ${i.order.descending ? 'highest' : 'lowest'} first` });
   if (i.limit) chips.push({ kind: 'limit', text: `top ${i.limit}` });
-  const ignored = (i as { ignored_words?: unknown }).ignored_words;
-  if (Array.isArray(ignored) && ignored.length) chips.push({ kind: 'limit', text: `ignored: ${ignored.map(describe).join(', ')}` });
+  if (i.ignored_words.length) chips.push({ kind: 'limit', text: `ignored: ${i.ignored_words.join(', ')}` });
   return chips.filter((c) => c.text.trim() !== '');
 }
 

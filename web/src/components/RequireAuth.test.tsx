@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../store/auth';
 import { RequireAuth } from './RequireAuth';
+import { tokens } from '../test/fixtures';
 
 function LoginProbe() {
   const l = useLocation();
@@ -33,7 +34,7 @@ describe('RequireAuth', () => {
   });
 
   it('shows the page when signed in', () => {
-    useAuth.getState().setSession({ access_token: 't', token_type: 'bearer', expires_in: 3600, user: { id: 'u', email: 'a@b.co', full_name: 'A' } });
+    useAuth.getState().setSession(tokens({ access_token: 't' }));
     renderAt('/data-sources/42');
     expect(screen.getByText('secret page')).toBeInTheDocument();
   });

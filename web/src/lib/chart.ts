@@ -158,9 +158,26 @@ export const CHART_LABELS: Record<ChartType, string> = {
 
 export const PALETTE = ['#2552eb', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16', '#64748b', '#f97316'];
 
+/** A spec of `chart_type` with no keys set, plus `parts` (like the server's `ChartSpec::new`). */
+export function chartSpec(chart_type: ChartType, parts: Partial<ChartSpec> = {}): ChartSpec {
+  return {
+    title: '',
+    x_key: null,
+    y_keys: [],
+    series_key: null,
+    value_key: null,
+    label: null,
+    number_format: 'number',
+    x_type: null,
+    top_n: null,
+    ...parts,
+    chart_type,
+  };
+}
+
 /** A default spec when the server sent no visualization. */
 export function defaultSpec(result: Pick<ResultData, 'columns' | 'rows'>): ChartSpec {
   const types = compatibleChartTypes(result);
   const chart_type: ChartType = types.includes('kpi') && result.columns.length === 1 ? 'kpi' : types.includes('bar') ? 'bar' : 'table';
-  return resolveSpec({ chart_type, y_keys: [], number_format: 'number' }, result);
+  return resolveSpec(chartSpec(chart_type), result);
 }

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import type { QueryRecord } from '../api/types';
 import { useSessionHistory } from '../store/history';
+import { answer, clarification, column, interpretation } from '../test/fixtures';
 import Analysis from './Analysis';
 
 vi.mock('../api/dataSources', () => ({
@@ -24,25 +25,23 @@ vi.mock('../api/queries', () => ({
 }));
 import { askQuestion } from '../api/queries';
 
-const answer: QueryRecord = {
-  id: 'q1',
-  status: 'answered',
+const answered: QueryRecord = answer({
   data_source_id: 'd1',
   query_text: 'total sales by city',
   query_type: 'natural_language',
   interpreted_query: 'SELECT 1',
-  interpretation: { summary: 'Sum of Total for each City' },
-  result_data: { columns: [{ name: 'city', type: 'string' }, { name: 'total', type: 'float' }], rows: [['Yangon', 1.5]], row_count: 1 },
+  interpretation: interpretation({ summary: 'Sum of Total for each City' }),
+  result_data: { columns: [column('city', 'string'), column('total', 'float')], rows: [['Yangon', 1.5]], row_count: 1, truncated: false },
   visualizations: [],
   is_saved: false,
   created_at: '',
-};
+});
 
 it('asks, shows clarification suggestions, and answers the picked one; history records both', async () => {
   useSessionHistory.getState().clear();
   vi.mocked(askQuestion)
-    .mockResolvedValueOnce({ status: 'needs_clarification', message: 'Which number do you mean?', suggestions: ['total sales by city'] })
-    .mockResolvedValueOnce(answer);
+    .mockResolvedValueOnce(clarification({ message: 'Which number do you mean?', suggestions: ['total sales by city'] }))
+    .mockResolvedValueOnce(answered);
   render(
     <MemoryRouter initialEntries={['/analysis']}>
       <Analysis />

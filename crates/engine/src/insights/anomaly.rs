@@ -1,6 +1,7 @@
 //! Anomalies: periods whose value is far from a rolling-median baseline (less the
 //! series' own seasonal pattern), measured in robust z-scores with a multiple-test threshold.
 
+use domain::ChartType;
 use serde_json::json;
 
 use super::series::Series;
@@ -179,7 +180,7 @@ fn anomalies(series: &Series, tests: usize) -> Vec<Insight> {
                 }),
                 sql: series.sql(None),
                 chart: chart(
-                    "line",
+                    ChartType::Line,
                     &capitalise(&measure),
                     "period",
                     &[series.measure.key.as_str()],

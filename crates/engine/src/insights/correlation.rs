@@ -1,6 +1,7 @@
 //! Correlations between measures: Pearson on values and Spearman on average ranks, in one
 //! query over the rows where every compared measure is present, reported with the sample size.
 
+use domain::ChartType;
 use serde_json::json;
 
 use super::context::Ctx;
@@ -113,7 +114,7 @@ pub async fn find(ctx: &mut Ctx<'_>, profile: &Profile) -> Result<Vec<Insight>> 
                 y = mb.sql()
             ),
             chart: chart(
-                "scatter",
+                ChartType::Scatter,
                 &format!("{} vs {}", super::text::capitalise(nb), na),
                 &ma.column.sql_name,
                 &[mb.column.sql_name.as_str()],

@@ -1,6 +1,7 @@
 //! Findings about groups of a dimension: concentration (a few groups hold most of a
 //! total, Pareto) and segment differences (group means differ, one-way ANOVA + eta²).
 
+use domain::ChartType;
 use serde_json::json;
 
 use super::context::Ctx;
@@ -178,7 +179,7 @@ fn concentration(
                 ident(&key)
             ),
             chart: chart(
-                "bar",
+                ChartType::Bar,
                 &format!("{} by {dim_name}", capitalise(&what)),
                 &dim.column.sql_name,
                 &[key.as_str()],
@@ -268,7 +269,7 @@ fn segment_difference(
                 m.sql()
             ),
             chart: chart(
-                "bar",
+                ChartType::Bar,
                 &format!("Average {name} by {dim_name}"),
                 &dim.column.sql_name,
                 &[key.as_str()],

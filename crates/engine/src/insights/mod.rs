@@ -15,8 +15,8 @@
 //! first, each with a `type` ([`InsightKind`]: `trend`, `outliers`, `anomaly`,
 //! `concentration`, `correlation`, `segment_difference`, `data_quality`), a title, a
 //! one-sentence explanation, the `numbers` behind it, the `sql` (over table `data`) that
-//! reproduces it, and a suggested `chart` (`{chart_type, title, x_key, y_keys,
-//! number_format}` whose keys are columns of that SQL's result).
+//! reproduces it, and a suggested `chart` (a `domain::ChartSpec` whose keys are columns
+//! of that SQL's result).
 //!
 //! - **trend**: per time column × measure (and row count), sums at an adaptive grain (day,
 //!   week, month, year; partial first/last periods dropped, gaps filled with 0), a line
@@ -56,7 +56,9 @@ mod trend;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use domain::ChartSpec;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::error::{Error, Result};
 use crate::query::Sandbox;
@@ -104,7 +106,7 @@ impl Default for InsightOptions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InsightReport {
     /// Findings, highest score first.
     pub insights: Vec<Insight>,
@@ -116,7 +118,7 @@ pub struct InsightReport {
     pub complete: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InsightKind {
     Trend,
@@ -128,7 +130,7 @@ pub enum InsightKind {
     DataQuality,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Insight {
     #[serde(rename = "type")]
     pub kind: InsightKind,
@@ -137,12 +139,13 @@ pub struct Insight {
     pub explanation: String,
     /// Ranking, higher first (0..1).
     pub score: f64,
-    /// The numbers behind the finding.
+    /// The numbers behind the finding; which keys depends on the kind.
+    #[schema(value_type = Object)]
     pub numbers: serde_json::Value,
     /// SQL over table `data` that reproduces the finding.
     pub sql: String,
     /// A suggested chart whose keys are columns of `sql`'s result.
-    pub chart: serde_json::Value,
+    pub chart: ChartSpec,
 }
 
 /// Find what is interesting in one snapshot. Fails only when the snapshot cannot be read

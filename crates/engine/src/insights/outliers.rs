@@ -1,6 +1,7 @@
 //! Outliers: per measure, values beyond Tukey's far fences (3 × IQR past the quartiles),
 //! with exact quartiles from SQL, counts for both fences and up to five examples.
 
+use domain::ChartType;
 use serde_json::json;
 
 use super::context::Ctx;
@@ -134,7 +135,7 @@ pub async fn find(ctx: &mut Ctx<'_>, profile: &Profile) -> Result<Vec<Insight>> 
             }),
             sql: format!("SELECT * FROM data WHERE {filter} ORDER BY {x} DESC"),
             chart: chart(
-                "table",
+                ChartType::Table,
                 &format!("{} outliers", capitalise(name)),
                 &m.column.sql_name,
                 &[],

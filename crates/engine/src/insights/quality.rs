@@ -1,6 +1,7 @@
 //! Data quality: missing values, constant columns and numbers stored as text (from the
 //! profile), and exact duplicate rows (one grouping query over every column).
 
+use domain::ChartType;
 use serde_json::json;
 
 use super::context::Ctx;
@@ -53,7 +54,7 @@ pub fn from_profile(profile: &Profile) -> Vec<Insight> {
                 sql: format!(
                     "SELECT COUNT(*) AS total_rows, COUNT(*) - COUNT({q}) AS missing FROM data"
                 ),
-                chart: chart("table", &format!("Missing {name}"), "total_rows", &["missing"]),
+                chart: chart(ChartType::Table, &format!("Missing {name}"), "total_rows", &["missing"]),
             });
         }
         if c.is_constant() && c.non_null >= 10 {
@@ -76,7 +77,7 @@ pub fn from_profile(profile: &Profile) -> Vec<Insight> {
                     "non_null": c.non_null,
                 }),
                 sql: format!("SELECT {q}, COUNT(*) AS row_count FROM data GROUP BY 1 ORDER BY 2 DESC"),
-                chart: chart("table", &format!("Values of {name}"), &c.column.sql_name, &["row_count"]),
+                chart: chart(ChartType::Table, &format!("Values of {name}"), &c.column.sql_name, &["row_count"]),
             });
         }
         let numeric_share = c.numeric_text as f64 / c.non_null.max(1) as f64;
@@ -107,7 +108,7 @@ pub fn from_profile(profile: &Profile) -> Vec<Insight> {
                 sql: format!(
                     "SELECT {q}, TRY_CAST(TRIM({q}) AS DOUBLE) AS as_number FROM data WHERE {q} IS NOT NULL LIMIT 100"
                 ),
-                chart: chart("table", &format!("{} as numbers", capitalise(name)), &c.column.sql_name, &["as_number"]),
+                chart: chart(ChartType::Table, &format!("{} as numbers", capitalise(name)), &c.column.sql_name, &["as_number"]),
             });
         }
     }
@@ -155,6 +156,6 @@ pub async fn duplicates(ctx: &mut Ctx<'_>, profile: &Profile) -> Result<Vec<Insi
         sql: format!(
             "SELECT {all}, COUNT(*) AS copies FROM data GROUP BY {all} HAVING COUNT(*) > 1 ORDER BY copies DESC"
         ),
-        chart: chart("table", "Duplicate rows", first, &["copies"]),
+        chart: chart(ChartType::Table, "Duplicate rows", first, &["copies"]),
     }])
 }

@@ -2,6 +2,7 @@
 //! percentages and period labels, rounded report numbers and chart specs.
 
 use chrono::{DateTime, Datelike};
+use domain::{ChartSpec, ChartType};
 use serde_json::{json, Value};
 
 use super::series::Grain;
@@ -117,14 +118,12 @@ pub fn period_label(epoch_seconds: i64, grain: Grain) -> String {
 }
 
 /// A suggested chart whose keys are columns of the finding's SQL result.
-pub fn chart(chart_type: &str, title: &str, x_key: &str, y_keys: &[&str]) -> Value {
-    json!({
-        "chart_type": chart_type,
-        "title": title,
-        "x_key": x_key,
-        "y_keys": y_keys,
-        "number_format": "number",
-    })
+pub fn chart(chart_type: ChartType, title: &str, x_key: &str, y_keys: &[&str]) -> ChartSpec {
+    ChartSpec {
+        x_key: Some(x_key.to_string()),
+        y_keys: y_keys.iter().map(|k| k.to_string()).collect(),
+        ..ChartSpec::new(chart_type, title)
+    }
 }
 
 /// Capitalise the first letter of a display name for a title.

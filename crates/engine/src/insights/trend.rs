@@ -1,6 +1,7 @@
 //! Trends: a line fitted over the last periods of each series, reported only when the
 //! slope's t-test (Bonferroni-corrected) and the Mann-Kendall test both say it is real.
 
+use domain::ChartType;
 use serde_json::json;
 
 use super::series::{Grain, Series};
@@ -124,7 +125,7 @@ fn trend(series: &Series, tested: usize) -> Option<Insight> {
         }),
         sql: series.sql(Some((first, last))),
         chart: chart(
-            "line",
+            ChartType::Line,
             &capitalise(&measure),
             "period",
             &[series.measure.key.as_str()],

@@ -4,7 +4,9 @@
 
 use super::{State, Use};
 use crate::catalog::Catalog;
-use crate::lexicon::{agg_word, is_stopword, superlative_concept, FILLER, HARD, PERSON};
+use crate::lexicon::{
+    agg_word, is_stopword, superlative_concept, FILLER, HARD, PERSON, RANK_WORDS,
+};
 use crate::plan::{Filter, Op};
 use crate::text::Kind;
 use crate::ColumnType;
@@ -20,10 +22,7 @@ pub(super) fn asked_noun(st: &State) -> Option<usize> {
         }
         let w = t.norm.as_str();
         let skip = is_stopword(w)
-            || matches!(
-                w,
-                "first" | "last" | "top" | "most" | "least" | "earliest" | "latest" | "newest"
-            )
+            || RANK_WORDS.contains(&w)
             || agg_word(w).is_some()
             || superlative_concept(w).is_some();
         if matches!(st.uses[k], Use::Link(_)) {

@@ -5,7 +5,7 @@ use super::confidence::{ROW_POSITIONS, TEXT_ARITHMETIC, WHICH_ANSWERED_BY_NUMBER
 use super::filters::SUMMARY_PHRASE;
 use super::shape::Shape;
 use super::{State, Use};
-use crate::lexicon::is_stopword;
+use crate::lexicon::{is_stopword, CHOICE_OPENERS, IRREGULAR_PAST, SCORED_UNITS};
 use crate::link::{Link, Target};
 use crate::plan::{Agg, Measure, Plan};
 use crate::text::Kind;
@@ -13,11 +13,7 @@ use crate::ColumnType;
 
 /// A past-tense or participle verb ("aired", "played", "won").
 pub(super) fn is_past_verb(w: &str) -> bool {
-    (w.len() > 4 && w.ends_with("ed"))
-        || matches!(
-            w,
-            "won" | "lost" | "held" | "ran" | "came" | "went" | "got" | "took" | "began" | "sold"
-        )
+    (w.len() > 4 && w.ends_with("ed")) || IRREGULAR_PAST.contains(&w)
 }
 
 /// Lower the confidence of plans that are well-formed SQL but unlikely readings.
@@ -84,10 +80,7 @@ pub(super) fn unpicked_either(st: &State, links: &[Link], plan: &Plan) -> bool {
             w[0].2 == w[1].2 && w[1].0 > w[0].1 && (w[0].1..w[1].0).any(|k| st.w(k) == "or");
         joined.then_some(w[0].2)
     });
-    let choose = matches!(
-        st.w(0),
-        "did" | "does" | "do" | "is" | "was" | "which" | "who"
-    ) || !plan.select.is_empty();
+    let choose = CHOICE_OPENERS.contains(&st.w(0)) || !plan.select.is_empty();
     // "which model is a diesel, the tour or the aspect": another value does the choosing.
     let chosen_by_filter = pair.is_some_and(|c| {
         plan.filters
@@ -107,12 +100,9 @@ pub(super) fn counts_a_quantity(st: &State, shape: &Shape, plan: &Plan) -> bool 
         }]
     );
     count_rows
-        && shape.entity_word.is_some_and(|k| {
-            matches!(
-                st.w(k),
-                "points" | "goals" | "votes" | "runs" | "yards" | "minutes" | "seconds" | "dollars"
-            )
-        })
+        && shape
+            .entity_word
+            .is_some_and(|k| SCORED_UNITS.contains(&st.w(k)))
 }
 
 /// Whether the token at `i` is part of a link to a text column.

@@ -7,6 +7,7 @@ use super::shape::Shape;
 use super::{State, Step};
 use crate::catalog::{Catalog, Role};
 use crate::error::Error;
+use crate::lexicon::DISTINCT_WORDS;
 use crate::link::{Link, Target};
 use crate::plan::{Agg, Dim, Lit, Measure, Op, Plan};
 use crate::ColumnType;
@@ -110,10 +111,7 @@ fn entity_after_count(st: &State, links: &[Link], shape: &Shape) -> Option<usize
         }
         let mut k = i + 2;
         while k < st.toks.len()
-            && matches!(
-                st.w(k),
-                "distinct" | "unique" | "different" | "the" | "total"
-            )
+            && (DISTINCT_WORDS.contains(&st.w(k)) || matches!(st.w(k), "the" | "total"))
         {
             k += 1;
         }

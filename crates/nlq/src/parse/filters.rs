@@ -8,6 +8,7 @@ use super::confidence::{
 use super::{phrase, State, Use};
 use crate::catalog::Catalog;
 use crate::dates::{self, DateHit};
+use crate::lexicon::{NEGATIONS, SUMMARY_LABELS};
 use crate::link::{Link, Target};
 use crate::plan::{DateRange, Filter, Lit, Op, Plan};
 use crate::ColumnType;
@@ -135,11 +136,7 @@ pub(super) fn value_filters(st: &State, links: &[Link], plan: &mut Plan) {
     let mut by_col: Vec<(usize, Vec<String>, String, bool)> = Vec::new();
     for l in links {
         if let Target::Value(c, v) = &l.target {
-            let negated = l.start > 0
-                && matches!(
-                    st.w(l.start - 1),
-                    "not" | "non" | "except" | "excluding" | "besides" | "other"
-                );
+            let negated = l.start > 0 && NEGATIONS.contains(&st.w(l.start - 1));
             match by_col
                 .iter_mut()
                 .find(|(cc, _, _, n)| cc == c && *n == negated)
@@ -191,7 +188,7 @@ pub(super) fn exclude_summary_rows(cat: &Catalog, plan: &mut Plan) {
         }
         for v in &c.values {
             let t = v.text.trim().to_lowercase();
-            let summary = matches!(t.as_str(), "total" | "totals" | "grand total" | "overall")
+            let summary = SUMMARY_LABELS.contains(&t.as_str())
                 || (v.count == 1 && (t.starts_with("total ") || t.ends_with(" total")));
             if summary && v.count == 1 {
                 plan.filters.push(Filter {

@@ -14,6 +14,7 @@
 
 use crate::catalog::Catalog;
 use crate::error::Error;
+use crate::lexicon::{DISTINCT_WORDS, LEXICON_PAIRS};
 use crate::link::{link_all, Link, Target};
 use crate::plan::Plan;
 use crate::text::{tokenize, Token};
@@ -227,21 +228,7 @@ fn claim_lexicon(st: &mut State) {
     let n = st.toks.len();
     for i in 0..n {
         let (a, b) = (st.w(i).to_string(), st.w(i + 1).to_string());
-        let two = matches!(
-            (a.as_str(), b.as_str()),
-            ("how", "many")
-                | ("how", "much")
-                | ("number", "of")
-                | ("count", "of")
-                | ("over", "time")
-                | ("most", "common")
-                | ("most", "frequent")
-                | ("least", "common")
-                | ("for", "each")
-                | ("of", "each")
-                | ("broken", "down")
-                | ("how", "often")
-        );
+        let two = LEXICON_PAIRS.contains(&(a.as_str(), b.as_str()));
         if two {
             st.claim(i, i + 2, Use::Lexicon);
             // "how many times", "number of times": a row count, not a column named Time.
@@ -249,7 +236,7 @@ fn claim_lexicon(st: &mut State) {
                 st.claim(i + 2, i + 3, Use::Lexicon);
             }
         }
-        if matches!(a.as_str(), "distinct" | "unique" | "different") {
+        if DISTINCT_WORDS.contains(&a.as_str()) {
             st.claim(i, i + 1, Use::Lexicon);
         }
     }

@@ -7,7 +7,9 @@ use super::confidence::UNRESOLVED_TIE;
 use super::shape::Shape;
 use super::{State, Use};
 use crate::catalog::Role;
-use crate::lexicon::{agg_word, grain_word, is_group_word};
+use crate::lexicon::{
+    agg_word, grain_word, is_group_word, ASKING_WORDS, COLUMN_WORDS, CONNECTIVES,
+};
 use crate::link::{Link, Target};
 use crate::plan::{Agg, Dim, Filter, Grain, Op, Plan};
 use crate::text::Kind;
@@ -113,11 +115,8 @@ impl Roles {
                     _ => None,
                 }
             });
-            let interrogative = preceded_by(st, l.start, |w| {
-                matches!(w, "which" | "what" | "who" | "whose" | "name" | "list")
-            })
-            .is_some()
-                || l.start == 0;
+            let interrogative =
+                preceded_by(st, l.start, |w| ASKING_WORDS.contains(&w)).is_some() || l.start == 0;
             let numeric = cat.col(c).data_type.is_numeric();
             if filtered_cols.contains(&c) && !is_group && agg.is_none() {
                 // Named only as part of a filter ("on Dream island", "a total above 1000").
@@ -279,23 +278,7 @@ fn preceded_by(st: &State, start: usize, pred: impl Fn(&str) -> bool) -> Option<
         if pred(w) {
             return Some(k);
         }
-        if !(matches!(
-            w,
-            "the"
-                | "a"
-                | "an"
-                | "of"
-                | "each"
-                | "every"
-                | "for"
-                | "all"
-                | "is"
-                | "was"
-                | "are"
-                | "were"
-                | "only"
-        ) || matches!(st.uses[k], Use::Lexicon))
-        {
+        if !(CONNECTIVES.contains(&w) || matches!(st.uses[k], Use::Lexicon)) {
             return None;
         }
         hops += 1;
@@ -310,8 +293,7 @@ pub(super) fn quoted_column_descriptions(st: &mut State, links: &[Link]) {
         if !matches!(l.target, Target::Column(_)) || st.toks[l.start].kind != Kind::Quoted {
             continue;
         }
-        let end = (l.end..st.toks.len().min(l.end + 4))
-            .find(|&k| matches!(st.w(k), "column" | "field" | "variable" | "feature"));
+        let end = (l.end..st.toks.len().min(l.end + 4)).find(|&k| COLUMN_WORDS.contains(&st.w(k)));
         if let Some(end) = end {
             if (l.end..end).all(|k| st.uses[k] == Use::Free) {
                 st.claim(l.end, end + 1, Use::Lexicon);

@@ -4,7 +4,9 @@
 
 use super::{State, Use};
 use crate::lexicon::{
-    agg_word, grain_word, is_group_word, is_stopword, superlative_concept, TIME_WORDS,
+    agg_word, grain_word, is_group_word, is_stopword, superlative_concept, CHRONOLOGICAL,
+    CHRONOLOGICAL_DESCENDING, DISTINCT_WORDS, OCCURS_WORDS, PERIOD_ADJECTIVES, SUPERLATIVES,
+    SUPERLATIVES_DESCENDING, TIME_WORDS, TOP_N_DESCENDING, TOP_N_WORDS,
 };
 use crate::link::Link;
 use crate::plan::{Agg, Grain};
@@ -69,14 +71,8 @@ impl Shape {
                 // "which month is listed the least", "appears most often".
                 "most" | "least"
                     if i > 1
-                        && matches!(
-                            st.w(i - 1),
-                            "the" | "listed" | "appears" | "appear" | "occurs" | "mentioned"
-                        )
-                        && matches!(
-                            st.w(i - 2),
-                            "listed" | "appears" | "appear" | "occurs" | "mentioned" | "is" | "was"
-                        )
+                        && (st.w(i - 1) == "the" || OCCURS_WORDS.contains(&st.w(i - 1)))
+                        && (OCCURS_WORDS.contains(&st.w(i - 2)) || matches!(st.w(i - 2), "is" | "was"))
                         // "what is the most wins" names what is maximized.
                         && !linked(i + 1) =>
                 {
@@ -99,10 +95,7 @@ impl Shape {
             }
             if let Some(g) = grain_word(w).and_then(Grain::parse) {
                 let prev = if i > 0 { st.w(i - 1) } else { "" };
-                let adjective = matches!(
-                    w,
-                    "daily" | "weekly" | "monthly" | "quarterly" | "yearly" | "annual" | "annually"
-                );
+                let adjective = PERIOD_ADJECTIVES.contains(&w);
                 let grouped = is_group_word(prev)
                     || matches!(prev, "the" | "every") && i > 1 && is_group_word(st.w(i - 2));
                 if adjective
@@ -116,24 +109,16 @@ impl Shape {
                 s.grain = s.grain.or(Some(Grain::Month));
             }
             // "top 5", "bottom 3", "5 highest", "first 10".
-            if matches!(
-                w,
-                "top" | "bottom" | "first" | "last" | "highest" | "lowest" | "best" | "worst"
-            ) {
+            if TOP_N_WORDS.contains(&w) {
                 if let Some(k) = st.toks.get(i + 1).and_then(|t| t.number()) {
-                    let desc = matches!(w, "top" | "first" | "highest" | "best");
+                    let desc = TOP_N_DESCENDING.contains(&w);
                     s.top = Some((i, k.max(1.0) as u64, desc));
                     continue;
                 }
             }
             if let Some(k) = st.toks[i].number() {
-                if matches!(
-                    st.w(i + 1),
-                    "highest" | "largest" | "lowest" | "smallest" | "biggest" | "most" | "least"
-                ) && i > 0
-                    && st.w(i - 1) != "than"
-                {
-                    let desc = matches!(st.w(i + 1), "highest" | "largest" | "biggest" | "most");
+                if SUPERLATIVES.contains(&st.w(i + 1)) && i > 0 && st.w(i - 1) != "than" {
+                    let desc = SUPERLATIVES_DESCENDING.contains(&st.w(i + 1));
                     s.top = Some((i, k.max(1.0) as u64, desc));
                 }
             }
@@ -144,12 +129,9 @@ impl Shape {
             }
             // "the last season", "the first game", "earliest film": order by the table's time.
             let has_time = st.cat.time_column().is_some() || st.cat.year_column().is_some();
-            let chrono = matches!(
-                w,
-                "first" | "last" | "earliest" | "latest" | "newest" | "recent"
-            );
+            let chrono = CHRONOLOGICAL.contains(&w);
             if chrono && has_time && s.top.is_none_or(|t| t.0 != i) && s.concept.is_none() {
-                let desc = matches!(w, "last" | "latest" | "newest" | "recent");
+                let desc = CHRONOLOGICAL_DESCENDING.contains(&w);
                 s.concept = Some((TIME_WORDS, desc));
                 s.superlative = Some((i, desc));
                 s.time_order = Some(i);
@@ -195,7 +177,7 @@ fn next_entity(st: &State, from: usize) -> Option<usize> {
         st.uses[k] == Use::Free
             && st.toks[k].kind == Kind::Word
             && !is_stopword(st.w(k))
-            && !matches!(st.w(k), "distinct" | "unique" | "different" | "total")
+            && !(DISTINCT_WORDS.contains(&st.w(k)) || st.w(k) == "total")
     })
 }
 

@@ -5,6 +5,7 @@ use super::roles::Roles;
 use super::shape::Shape;
 use super::{State, Step};
 use crate::error::Error;
+use crate::lexicon::MISSING_WORDS;
 use crate::link::{Link, Target};
 use crate::plan::{Agg, Measure, Plan};
 use crate::text::Kind;
@@ -89,12 +90,11 @@ pub(super) fn missing(
     r: &mut Roles,
 ) -> Result<Step, Error> {
     // Missing values.
-    if st.toks.iter().any(|t| {
-        matches!(
-            t.norm.as_str(),
-            "missing" | "null" | "nulls" | "blank" | "empty"
-        )
-    }) {
+    if st
+        .toks
+        .iter()
+        .any(|t| MISSING_WORDS.contains(&t.norm.as_str()))
+    {
         // A column the question quotes ("null values in the "min_p" column") comes first.
         let quoted = links.iter().find_map(|l| match l.target {
             Target::Column(c) if st.toks[l.start].kind == Kind::Quoted => Some(c),

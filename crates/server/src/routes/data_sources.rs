@@ -12,6 +12,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::{ColumnMeta, DataSourceId, DataSourceName, Profile, SourceSchema};
+use engine::insights::InsightReport;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
@@ -343,10 +344,9 @@ pub struct PreviewParams {
 /// A page of a data source's rows with its column types.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Preview {
-    #[schema(value_type = Vec<Object>)]
-    pub columns: Value,
-    #[schema(value_type = Vec<Vec<Object>>)]
-    pub rows: Value,
+    pub columns: Vec<engine::ResultColumn>,
+    #[schema(value_type = Vec<Vec<engine::Cell>>)]
+    pub rows: Vec<Vec<Value>>,
     pub total_rows: u64,
     pub offset: u64,
     pub limit: u64,
@@ -385,8 +385,8 @@ async fn preview(
     let path = crate::querying::snapshot_path(&state, snapshot).await?;
     let page = state.sandbox.preview(&path, offset, limit).await?;
     let preview = Preview {
-        columns: serde_json::to_value(&page.columns).map_err(ApiError::internal)?,
-        rows: serde_json::to_value(&page.rows).map_err(ApiError::internal)?,
+        columns: page.columns,
+        rows: page.rows,
         total_rows: page.row_count,
         offset,
         limit,
@@ -443,16 +443,16 @@ async fn suggestions(
 /// snapshot version; large tables are analysed on a deterministic sample.
 #[utoipa::path(get, path = "/api/v1/data-sources/{id}/insights", tag = "data sources",
     params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Object, description = "{insights: [...], sampled, sample_rows, complete}"), (status = 404)))]
+    responses((status = 200, body = InsightReport), (status = 404)))]
 async fn insights(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<DataSourceId>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<InsightReport>> {
     let source = owned_source(&state, &user, id).await?;
     let key = insights_key(&id.to_string(), source.version);
     if let Some(bytes) = state.cache.get(&key).await {
-        if let Ok(cached) = serde_json::from_slice::<Value>(&bytes) {
+        if let Ok(cached) = serde_json::from_slice::<InsightReport>(&bytes) {
             return Ok(Json(cached));
         }
     }
@@ -471,7 +471,6 @@ async fn insights(
     let report =
         engine::insights::find_insights(&state.sandbox, &path, &columns, &Default::default())
             .await?;
-    let report = serde_json::to_value(report).map_err(ApiError::internal)?;
     if let Ok(bytes) = serde_json::to_vec(&report) {
         state.cache.set(&key, Arc::from(bytes), INSIGHTS_TTL).await;
     }

@@ -4,7 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{not_found, ApiResult, Json, Path, Query};
 use crate::limits::{Queries, RateLimit};
-use crate::querying;
+use crate::querying::{self, ResultData};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::{DataSourceId, QueryId, QueryType};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use store::{Page, Paged, QueryFilter};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -35,8 +34,7 @@ pub struct ChartView {
     pub id: domain::VisualizationId,
     pub chart_type: domain::ChartType,
     /// The chart spec the web app draws.
-    #[schema(value_type = Object)]
-    pub config: Value,
+    pub config: domain::ChartSpec,
 }
 
 /// A query in the history, with its result.
@@ -53,15 +51,12 @@ pub struct QueryView {
     /// The SQL that produced the result.
     pub interpreted_query: Option<String>,
     /// How the question was read (natural-language queries).
-    #[schema(value_type = Option<Object>)]
-    pub interpretation: Option<Value>,
+    pub interpretation: Option<domain::Interpretation>,
     /// `rules` (offline engine) or `llm`.
     pub engine: Option<String>,
     pub confidence: Option<f64>,
-    /// `{columns: [{name, type}], rows: [[...]], row_count, truncated}` (plus a named
-    /// scalar such as `total_revenue` for single values).
-    #[schema(value_type = Object)]
-    pub result_data: Value,
+    /// The result; none for a question that was sent back with a clarification.
+    pub result_data: Option<ResultData>,
     pub visualizations: Vec<ChartView>,
     pub execution_time_ms: i64,
     pub is_saved: bool,
@@ -97,7 +92,7 @@ fn view_with_charts(query: store::Query, charts: Vec<store::Visualization>) -> Q
         interpretation: details.interpretation,
         engine: details.engine,
         confidence: details.confidence,
-        result_data: query.result_data.0,
+        result_data: ResultData::from_stored(query.result_data.0),
         visualizations: charts
             .into_iter()
             .map(|v| ChartView {
@@ -165,7 +160,7 @@ pub struct Clarification {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum AskResponse {
-    Answered(QueryView),
+    Answered(Box<QueryView>),
     NeedsClarification(Clarification),
 }
 
@@ -186,7 +181,7 @@ async fn natural_language(
         crate::nl::Outcome::Answered { query, cached } => {
             let mut view = query_view(&state, &user, *query).await?;
             view.cached = cached;
-            AskResponse::Answered(view)
+            AskResponse::Answered(Box::new(view))
         }
         crate::nl::Outcome::Clarify {
             query_id,
@@ -207,6 +202,7 @@ pub struct HistoryParams {
     pub page: Option<i64>,
     pub page_size: Option<i64>,
     /// Only queries on this data source.
+    #[param(value_type = Option<String>, format = Uuid)]
     pub data_source_id: Option<DataSourceId>,
     /// `natural_language`, `sql` or `aggregation`.
     pub query_type: Option<QueryType>,

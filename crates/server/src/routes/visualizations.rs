@@ -6,9 +6,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use domain::{ChartType, QueryId, VisualizationId};
+use domain::{ChartSpec, ChartType, DisplayFormat, QueryId, VisualizationId, XType};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use store::{NewVisualization, Visualization, VisualizationUpdate};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -30,8 +29,7 @@ pub struct VisualizationView {
     #[schema(value_type = String, format = Uuid)]
     pub query_id: QueryId,
     pub chart_type: ChartType,
-    #[schema(value_type = Object)]
-    pub config_json: Value,
+    pub config_json: ChartSpec,
     pub created_at: DateTime<Utc>,
 }
 
@@ -54,14 +52,65 @@ struct StoredColumns {
     columns: Vec<engine::ResultColumn>,
 }
 
-/// Checks a chart spec against the query's result columns; 422 with the reason.
+/// A chart's settings as a client sends them. What is left out takes its default:
+/// no keys, plain numbers, the question as the title. (A `chart_type` sent here is
+/// ignored; the request's own `chart_type` decides.)
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ChartConfig {
+    pub title: Option<String>,
+    pub x_key: Option<String>,
+    pub y_keys: Option<Vec<String>>,
+    pub series_key: Option<String>,
+    pub value_key: Option<String>,
+    pub label: Option<String>,
+    pub number_format: Option<DisplayFormat>,
+    pub x_type: Option<XType>,
+    pub top_n: Option<usize>,
+}
+
+impl ChartConfig {
+    fn into_spec(self, chart_type: ChartType, default_title: impl FnOnce() -> String) -> ChartSpec {
+        ChartSpec {
+            chart_type,
+            title: self.title.unwrap_or_else(default_title),
+            x_key: self.x_key,
+            y_keys: self.y_keys.unwrap_or_default(),
+            series_key: self.series_key,
+            value_key: self.value_key,
+            label: self.label,
+            number_format: self.number_format.unwrap_or_default(),
+            x_type: self.x_type,
+            top_n: self.top_n,
+        }
+    }
+}
+
+impl From<ChartSpec> for ChartConfig {
+    fn from(spec: ChartSpec) -> Self {
+        ChartConfig {
+            title: Some(spec.title),
+            x_key: spec.x_key,
+            y_keys: Some(spec.y_keys),
+            series_key: spec.series_key,
+            value_key: spec.value_key,
+            label: spec.label,
+            number_format: Some(spec.number_format),
+            x_type: spec.x_type,
+            top_n: spec.top_n,
+        }
+    }
+}
+
+/// The chart `config` asks for, checked against the query's result columns; 422
+/// with the reason.
 async fn validated(
     state: &AppState,
     user: &CurrentUser,
     query_id: QueryId,
     chart_type: ChartType,
-    config: Value,
-) -> ApiResult<Value> {
+    config: ChartConfig,
+) -> ApiResult<ChartSpec> {
     let query = state
         .store
         .get_query(user.id(), query_id)
@@ -74,38 +123,10 @@ async fn validated(
         .iter()
         .map(|c| viz::ResultColumn::new(&c.name, c.column_type))
         .collect();
-    let mut config = if config.is_null() {
-        serde_json::json!({})
-    } else {
-        config
-    };
-    if !config.is_object() {
-        return Err(ApiError::unprocessable(
-            "invalid_chart_config",
-            "config_json must be a JSON object",
-        ));
-    }
-    config["chart_type"] = Value::String(chart_type.as_str().to_string());
-    for (key, default) in [
-        ("y_keys", serde_json::json!([])),
-        ("number_format", serde_json::json!("number")),
-    ] {
-        if config.get(key).is_none_or(Value::is_null) {
-            config[key] = default;
-        }
-    }
-    if config.get("title").is_none() {
-        config["title"] = Value::String(query.query_text.chars().take(120).collect());
-    }
-    let spec: viz::ChartSpec = serde_json::from_value(config.clone()).map_err(|e| {
-        ApiError::unprocessable(
-            "invalid_chart_config",
-            format!("config_json is not a valid chart spec: {e}"),
-        )
-    })?;
+    let spec = config.into_spec(chart_type, || query.query_text.chars().take(120).collect());
     viz::validate(&spec, &columns)
         .map_err(|reason| ApiError::unprocessable("invalid_chart_config", reason))?;
-    serde_json::to_value(spec).map_err(ApiError::internal)
+    Ok(spec)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -113,11 +134,9 @@ pub struct CreateVisualization {
     #[schema(value_type = String, format = Uuid)]
     pub query_id: QueryId,
     pub chart_type: ChartType,
-    /// Chart spec: `x_key`, `y_keys`, `series_key`, `title`, `number_format`, …
-    /// Axis keys must be columns of the query's result.
-    #[schema(value_type = Object)]
+    /// Chart settings; axis keys must be columns of the query's result.
     #[serde(default)]
-    pub config_json: Value,
+    pub config_json: ChartConfig,
 }
 
 /// Saves a chart for a query.
@@ -173,8 +192,8 @@ async fn list_visualizations(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateVisualization {
     pub chart_type: Option<ChartType>,
-    #[schema(value_type = Option<Object>)]
-    pub config_json: Option<Value>,
+    /// New settings (replacing the current ones); left out, the current ones stay.
+    pub config_json: Option<ChartConfig>,
 }
 
 /// Changes a chart's type or settings.
@@ -194,7 +213,9 @@ async fn update_visualization(
         .await
         .map_err(not_found("visualization"))?;
     let chart_type = body.chart_type.unwrap_or(current.chart_type);
-    let config = body.config_json.unwrap_or(current.config_json.0);
+    let config = body
+        .config_json
+        .unwrap_or_else(|| ChartConfig::from(current.config_json.0));
     let config = validated(&state, &user, current.query_id, chart_type, config).await?;
     let updated = state
         .store

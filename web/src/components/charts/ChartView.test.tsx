@@ -1,11 +1,12 @@
 import { render, screen } from '@testing-library/react';
 import type { ResultData } from '../../api/types';
+import { column, spec } from '../../test/fixtures';
 import { ChartView } from './ChartView';
 
 const result: ResultData = {
   columns: [
-    { name: 'city', type: 'string' },
-    { name: 'total_sales', type: 'float' },
+    column('city', 'string'),
+    column('total_sales', 'float'),
   ],
   rows: [
     ['Naypyitaw', 110568.7065],
@@ -13,12 +14,13 @@ const result: ResultData = {
     ['Mandalay', 106197.672],
   ],
   row_count: 3,
+  truncated: false,
 };
 
 describe('ChartView', () => {
   it('draws one bar per row for a bar spec', () => {
     const { container } = render(
-      <ChartView width={600} height={300} spec={{ chart_type: 'bar', title: 'Sales by city', x_key: 'city', y_keys: ['total_sales'] }} result={result} />,
+      <ChartView width={600} height={300} spec={spec({ chart_type: 'bar', title: 'Sales by city', x_key: 'city', y_keys: ['total_sales'] })} result={result} />,
     );
     expect(screen.getByText('Sales by city')).toBeInTheDocument();
     expect(container.querySelector('[data-chart-type="bar"]')).not.toBeNull();
@@ -28,8 +30,8 @@ describe('ChartView', () => {
   it('renders a KPI card with the formatted value', () => {
     render(
       <ChartView
-        spec={{ chart_type: 'kpi', y_keys: ['total'], label: 'Total revenue', number_format: 'currency' }}
-        result={{ columns: [{ name: 'total', type: 'float' }], rows: [[322966.749]] }}
+        spec={spec({ chart_type: 'kpi', y_keys: ['total'], label: 'Total revenue', number_format: 'currency' })}
+        result={{ columns: [column('total', 'float')], rows: [[322966.749]] }}
       />,
     );
     expect(screen.getByTestId('kpi-value')).toHaveTextContent('$322,966.75');
@@ -37,7 +39,7 @@ describe('ChartView', () => {
   });
 
   it('renders nothing for a table spec', () => {
-    const { container } = render(<ChartView spec={{ chart_type: 'table', y_keys: [] }} result={result} />);
+    const { container } = render(<ChartView spec={spec({ chart_type: 'table' })} result={result} />);
     expect(container).toBeEmptyDOMElement();
   });
 });

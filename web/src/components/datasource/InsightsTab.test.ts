@@ -2,9 +2,6 @@ import { insightFacts } from './InsightsTab';
 
 it('lists the scalar numbers of an insight', () => {
   const facts = insightFacts({
-    type: 'correlation',
-    title: 't',
-    explanation: 'e',
     numbers: { x: 'Quantity', y: 'Total', pearson_r: 0.7055103, sample_size: 1000, nested: { a: 1 } },
   });
   expect(facts).toEqual([

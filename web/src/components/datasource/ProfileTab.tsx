@@ -5,8 +5,16 @@ import { formatCell, formatCount } from '../../lib/format';
 import { Alert } from '../Alert';
 import { Histogram, TopValues } from '../Histogram';
 import { Spinner } from '../Spinner';
+import type { ColumnFlags } from '../../api/types';
 
 const fmt = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' ? formatCell(Number(v.toPrecision(6))) : formatCell(v as never));
+
+/** The names of the quality flags a column raises (`looks_like_id`, `constant`, …). */
+export function raisedFlags(flags: ColumnFlags | undefined): string[] {
+  return Object.entries(flags ?? {})
+    .filter(([, raised]) => raised === true)
+    .map(([name]) => name);
+}
 
 export function ProfileTab({ id }: { id: string }) {
   const p = useAsync(() => getProfile(id), [id]);
@@ -55,9 +63,9 @@ export function ProfileTab({ id }: { id: string }) {
             )}
           </dl>
           {c.histogram && c.histogram.length > 0 ? <Histogram bins={c.histogram} label={c.name} /> : <TopValues values={c.top_values ?? []} />}
-          {c.flags && c.flags.length > 0 && (
+          {raisedFlags(c.flags).length > 0 && (
             <ul className="flex flex-wrap gap-1">
-              {c.flags.map((f) => (
+              {raisedFlags(c.flags).map((f) => (
                 <li key={f} className="inline-flex items-center gap-1 rounded-full bg-amber-50 px-2 py-0.5 text-xs text-amber-800">
                   <AlertTriangle size={12} aria-hidden /> {f.replace(/_/g, ' ')}
                 </li>
