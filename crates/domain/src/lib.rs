@@ -17,5 +17,8 @@ pub use enums::{ChartType, QueryType, SourceStatus, SourceType};
 pub use ids::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId};
 pub use interpretation::Interpretation;
 pub use profile::{ColumnFlags, ColumnProfile, HistogramBin, Profile, Quantiles, ValueCount};
-pub use schema::{ColumnMeta, ColumnType, DateOrder, IndexedValue, NumberFormat, SourceSchema};
+pub use schema::{
+    ColumnMeta, ColumnName, ColumnType, DateOrder, IndexedValue, NumberFormat, SchemaNames,
+    SourceSchema,
+};
 pub use validation::{DataSourceName, Email, FullName, Password, PasswordRule, ValidationError};

@@ -154,6 +154,22 @@ pub struct ColumnMeta {
     pub values: Vec<IndexedValue>,
 }
 
+/// A column's two names: the header the file wrote and the snapshot's SQL name.
+/// SQL accepts either.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnName {
+    pub name: String,
+    pub sql_name: String,
+}
+
+/// Only the column names of a stored [`SourceSchema`]: reading a schema into it
+/// skips the statistics and value indexes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct SchemaNames {
+    #[serde(default)]
+    pub columns: Vec<ColumnName>,
+}
+
 /// Every column of a data source and its row count.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SourceSchema {
@@ -168,6 +184,17 @@ impl SourceSchema {
             .iter()
             .find(|c| c.name == name)
             .or_else(|| self.columns.iter().find(|c| c.sql_name == name))
+    }
+
+    /// Both names of every column, in order.
+    pub fn column_names(&self) -> Vec<ColumnName> {
+        self.columns
+            .iter()
+            .map(|c| ColumnName {
+                name: c.name.clone(),
+                sql_name: c.sql_name.clone(),
+            })
+            .collect()
     }
 
     /// The same schema without value indexes (API listings stay small).

@@ -88,10 +88,7 @@ fn main() {
                 ..defaults
             })
             .unwrap();
-            let tables = [TableRef {
-                name: "data".into(),
-                parquet_path: args[2].clone().into(),
-            }];
+            let tables = [TableRef::new("data", args[2].clone())];
             let only = args.get(4);
             for (name, sql) in QUERIES {
                 if only.is_some_and(|o| o != name) {

@@ -10,7 +10,7 @@
 //! **Query** ([`query`]):
 //! ```ignore
 //! let sandbox = Sandbox::new(SandboxLimits::default())?;          // one per process; owns a runtime
-//! let tables = [TableRef { name: "sales".into(), parquet_path: path }];
+//! let tables = [TableRef::new("sales", path)];
 //! let result: QueryResult = sandbox.execute(&tables, Some("sales"), "SELECT region, SUM(revenue) FROM data GROUP BY 1").await?;
 //! let batches: QueryBatches = sandbox.execute_batches(&tables, Some("sales"), sql, None).await?; // for export
 //! let page: QueryResult = sandbox.preview(&path, offset, limit).await?;

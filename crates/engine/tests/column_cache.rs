@@ -60,10 +60,7 @@ fn sandbox(column_cache_bytes: u64) -> Sandbox {
 }
 
 fn table(path: &Path) -> Vec<TableRef> {
-    vec![TableRef {
-        name: "sales".into(),
-        parquet_path: path.to_path_buf(),
-    }]
+    vec![TableRef::new("sales", path.to_path_buf())]
 }
 
 async fn run(sb: &Sandbox, path: &Path, sql: &str) -> QueryResult {

@@ -304,10 +304,7 @@ async fn planted_findings_are_found_and_reports_repeat() {
     for insight in &report.insights {
         let result = sandbox
             .execute(
-                &[engine::TableRef {
-                    name: "data".into(),
-                    parquet_path: path.clone(),
-                }],
+                &[engine::TableRef::new("data", path.clone())],
                 Some("data"),
                 &insight.sql,
             )

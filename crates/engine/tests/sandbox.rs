@@ -72,14 +72,8 @@ fn fixture(rows: usize) -> Fixture {
 
 fn tables(f: &Fixture) -> Vec<TableRef> {
     vec![
-        TableRef {
-            name: "sales".into(),
-            parquet_path: f.sales.clone(),
-        },
-        TableRef {
-            name: "targets".into(),
-            parquet_path: f.other.clone(),
-        },
+        TableRef::new("sales", f.sales.clone()),
+        TableRef::new("targets", f.other.clone()),
     ]
 }
 

@@ -532,7 +532,6 @@ pub const PERSON: &[&str] = &[
     "author",
 ];
 
-
 /// Words that order rows or pick an end of a ranking ("the first", "the most").
 pub const RANK_WORDS: &[&str] = &[
     "first", "last", "top", "most", "least", "earliest", "latest", "newest",

@@ -110,10 +110,10 @@ pub async fn scope_for(
             default_table = Some(name.clone());
         }
         versions.push((format!("{name}:{id}"), s.version));
-        tables.push(TableRef {
-            name,
-            parquet_path: state.settings.data_dir.join(key),
-        });
+        tables.push(
+            TableRef::new(name, state.settings.data_dir.join(key))
+                .with_columns(s.columns.columns.clone()),
+        );
     }
     let default_table = default_table.ok_or(QueryError::NotQueryable)?;
     Ok(QueryScope {

@@ -466,3 +466,98 @@ async fn dashboard_and_usage_statistics() {
     assert_eq!(usage["top_data_sources"][0]["queries"], 2);
     assert_eq!(usage["storage_by_source"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn sql_accepts_the_files_own_column_names() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.register_and_login().await;
+    let tsv = "Market\tProfit\tUnit Price\tCafé\t2020 Sales\tOrder\tSales\tSales\n\
+               East\t10\t1.5\tx\t100\t1\t5\t50\n\
+               West\t20\t2.5\ty\t200\t2\t6\t60\n\
+               East\t30\t3.5\tx\t300\t3\t7\t70\n";
+    let source = app
+        .upload_ok(&token, "markets.tsv", tsv.as_bytes().to_vec())
+        .await;
+    let id = source["id"].as_str().unwrap().to_string();
+    let run = |sql: &'static str| {
+        let (app, token, id) = (&app, &token, &id);
+        async move {
+            app.post_authed(
+                "/api/v1/queries/execute",
+                token,
+                &json!({"data_source_id": id, "sql": sql}),
+            )
+            .await
+        }
+    };
+    let names = |data: &Value| -> Vec<String> {
+        data["result_data"]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // The reported case: quoted headers, as the file and the preview show them.
+    let (status, q) =
+        run(r#"SELECT "Market", SUM("Profit") AS profit FROM data GROUP BY 1 ORDER BY 1"#).await;
+    assert_eq!(status, 200, "{q}");
+    assert_eq!(names(&q), ["Market", "profit"]);
+    assert_eq!(
+        q["result_data"]["rows"],
+        json!([["East", 40], ["West", 20]])
+    );
+
+    // Any case, quoted or not; spaces, accents, leading digits, reserved words.
+    let (status, q) = run(
+        r#"SELECT market, MARKET, "Unit Price", "CAFÉ", "2020 Sales", "Order" FROM data WHERE "unit price" > 2 ORDER BY "Order""#,
+    )
+    .await;
+    assert_eq!(status, 200, "{q}");
+    assert_eq!(
+        names(&q),
+        [
+            "market",
+            "Market",
+            "Unit Price",
+            "Café",
+            "2020 Sales",
+            "Order"
+        ]
+    );
+    assert_eq!(
+        q["result_data"]["rows"][0],
+        json!(["West", "West", 2.5, "y", 200, 2])
+    );
+
+    // Duplicate headers keep the names ingest gave them.
+    let (status, q) = run(r#"SELECT "Sales", "Sales_2" FROM data ORDER BY "Sales""#).await;
+    assert_eq!(status, 200, "{q}");
+    assert_eq!(names(&q), ["Sales", "Sales_2"]);
+    assert_eq!(q["result_data"]["rows"][2], json!([7, 70]));
+
+    // Suggestions offer the names people see.
+    let (status, err) = run(r#"SELECT "Unit Prise" FROM data"#).await;
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["error"]["code"], "unknown_column");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.contains(r#""Unit Price""#), "{message}");
+
+    // Saved and exported queries resolve the same way.
+    let (_, saved) = run(r#"SELECT "Market", "Profit" FROM data ORDER BY "Profit""#).await;
+    let qid = saved["id"].as_str().unwrap();
+    let csv = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/queries/{qid}/export?format=csv"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv, "Market,Profit\nEast,10\nWest,20\nEast,30\n");
+}

@@ -152,7 +152,7 @@ macro_rules! impl_metadata_store {
                 user: domain::UserId,
             ) -> $crate::Result<Vec<$crate::SourceTable>> {
                 Ok(sqlx::query_as(
-                    "SELECT id, name, file_path, version, created_at FROM data_sources
+                    "SELECT id, name, file_path, version, created_at, columns_info FROM data_sources
                      WHERE user_id = $1 ORDER BY created_at, id",
                 )
                 .bind(user.0)

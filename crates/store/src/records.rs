@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::{
     ApiKeyId, ChartSpec, ChartType, DataSourceId, Interpretation, Profile, QueryId, QueryType,
-    SessionId, SourceSchema, SourceStatus, SourceType, UserId, VisualizationId,
+    SchemaNames, SessionId, SourceSchema, SourceStatus, SourceType, UserId, VisualizationId,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -91,8 +91,8 @@ pub struct DataSource {
 }
 
 /// What a query needs to know of each of a user's sources: the table it is
-/// registered as, its snapshot and the snapshot's version (no profiles or column
-/// metadata, so listing them stays cheap on every query).
+/// registered as, its snapshot, the snapshot's version and the column names
+/// (no profile or statistics, so listing them stays cheap on every query).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct SourceTable {
     #[sqlx(try_from = "Uuid")]
@@ -102,6 +102,9 @@ pub struct SourceTable {
     pub file_path: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
+    /// Headers and SQL names of the columns, so SQL may use either.
+    #[sqlx(rename = "columns_info")]
+    pub columns: Json<SchemaNames>,
 }
 
 #[derive(Debug, Clone)]

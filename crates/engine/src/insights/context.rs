@@ -22,10 +22,7 @@ impl<'a> Ctx<'a> {
     pub fn new(sandbox: &'a Sandbox, parquet_path: &Path, deadline: Instant) -> Self {
         Ctx {
             sandbox,
-            tables: [TableRef {
-                name: "data".into(),
-                parquet_path: parquet_path.to_path_buf(),
-            }],
+            tables: [TableRef::new("data", parquet_path.to_path_buf())],
             deadline,
             out_of_time: false,
         }

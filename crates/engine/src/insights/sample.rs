@@ -53,10 +53,7 @@ pub async fn write(
     keep: u64,
     total: u64,
 ) -> Result<Sample> {
-    let table = TableRef {
-        name: "data".into(),
-        parquet_path: parquet_path.to_path_buf(),
-    };
+    let table = TableRef::new("data", parquet_path.to_path_buf());
     let sql = format!("SELECT * FROM data WHERE {}", filter(columns, keep, total));
     let batches = sandbox
         .execute_batches(std::slice::from_ref(&table), Some("data"), &sql, None)

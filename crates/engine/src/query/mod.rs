@@ -5,6 +5,7 @@ mod column_cache;
 mod eager_filters;
 mod errors;
 mod guard;
+mod headers;
 mod string_groups;
 
 use std::collections::HashMap;
@@ -28,6 +29,8 @@ use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::{ParquetReadOptions, SQLOptions, SessionConfig, SessionContext};
 use futures::StreamExt;
 
+use domain::ColumnName;
+
 use crate::error::{Error, Result};
 
 pub use crate::result::{encode_batches, encode_column, result_columns, QueryResult, ResultColumn};
@@ -35,6 +38,7 @@ use column_cache::CachedParquetTable;
 pub use column_cache::ColumnCache;
 #[allow(unused_imports)]
 pub(crate) use errors::closest;
+use headers::Headers;
 
 /// Partitions DataFusion splits a query into, per sandbox thread.
 pub const PARTITIONS_PER_THREAD: usize = 2;
@@ -71,11 +75,30 @@ impl Default for SandboxLimits {
     }
 }
 
-/// A table the query may read: its SQL name and its Parquet snapshot on local disk.
+/// A table the query may read: its SQL name, its Parquet snapshot on local disk
+/// and, when known, its columns' headers (so SQL may name a column as the file did).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableRef {
     pub name: String,
     pub parquet_path: PathBuf,
+    pub columns: Arc<[ColumnName]>,
+}
+
+impl TableRef {
+    /// A table whose columns are known only by their SQL names.
+    pub fn new(name: impl Into<String>, parquet_path: impl Into<PathBuf>) -> Self {
+        TableRef {
+            name: name.into(),
+            parquet_path: parquet_path.into(),
+            columns: Arc::from([]),
+        }
+    }
+
+    /// The same table, whose columns also answer to these headers.
+    pub fn with_columns(mut self, columns: impl Into<Arc<[ColumnName]>>) -> Self {
+        self.columns = columns.into();
+        self
+    }
 }
 
 /// Record batches of a query, for export (CSV, XLSX, JSON, Parquet).
@@ -182,7 +205,9 @@ impl Sandbox {
         max_rows: Option<usize>,
     ) -> Result<QueryBatches> {
         // Parse and refuse before anything is registered or spawned.
-        let statement = guard::parse_single_query(sql)?;
+        let mut statement = guard::parse_single_query(sql)?;
+        let headers = Headers::read_by(&statement, tables, default_table);
+        headers::resolve_headers(&mut statement, &headers);
         let tables = tables.to_vec();
         let default_table = default_table.map(str::to_string);
         let limits = self.limits.clone();
@@ -196,7 +221,7 @@ impl Sandbox {
             let plan = state
                 .statement_to_plan(statement)
                 .await
-                .map_err(|e| map_err(e, &names, &limits))?;
+                .map_err(|e| map_err(e, &names, &limits, &headers))?;
             SQLOptions::new()
                 .with_allow_ddl(false)
                 .with_allow_dml(false)
@@ -207,17 +232,17 @@ impl Sandbox {
                 })?;
             let optimized = state
                 .optimize(&plan)
-                .map_err(|e| map_err(e, &names, &limits))?;
+                .map_err(|e| map_err(e, &names, &limits, &headers))?;
             refuse_explosive_plans(&optimized, &table_rows(&tables, default_table.as_deref()))?;
             let df = ctx
                 .execute_logical_plan(plan)
                 .await
-                .map_err(|e| map_err(e, &names, &limits))?;
+                .map_err(|e| map_err(e, &names, &limits, &headers))?;
             let stream = df
                 .execute_stream()
                 .await
-                .map_err(|e| map_err(e, &names, &limits))?;
-            collect_capped(stream, max_rows, &names, &limits).await
+                .map_err(|e| map_err(e, &names, &limits, &headers))?;
+            collect_capped(stream, max_rows, &names, &limits, &headers).await
         })
         .await
     }
@@ -229,10 +254,7 @@ impl Sandbox {
         offset: u64,
         limit: u64,
     ) -> Result<QueryResult> {
-        let table = TableRef {
-            name: "data".into(),
-            parquet_path: parquet_path.to_path_buf(),
-        };
+        let table = TableRef::new("data", parquet_path.to_path_buf());
         let limit = limit.min(self.limits.max_rows as u64);
         let sql = format!("SELECT * FROM data LIMIT {limit} OFFSET {offset}");
         let page = self
@@ -292,10 +314,18 @@ fn map_err(
     e: datafusion::error::DataFusionError,
     names: &[String],
     limits: &SandboxLimits,
+    headers: &Headers,
 ) -> Error {
     match errors::map_datafusion_error(e, names) {
         Error::QueryMemoryExceeded { .. } => Error::QueryMemoryExceeded {
             limit_bytes: limits.memory_bytes,
+        },
+        Error::UnknownColumn {
+            column,
+            suggestions,
+        } => Error::UnknownColumn {
+            suggestions: headers.suggestions(&column, &suggestions),
+            column,
         },
         other => other,
     }
@@ -462,6 +492,7 @@ async fn collect_capped(
     max_rows: Option<usize>,
     names: &[String],
     limits: &SandboxLimits,
+    headers: &Headers,
 ) -> Result<QueryBatches> {
     let schema = stream.schema();
     let cap = max_rows.unwrap_or(usize::MAX);
@@ -469,7 +500,7 @@ async fn collect_capped(
     let mut row_count = 0u64;
     let mut batches = Vec::new();
     while let Some(batch) = stream.next().await {
-        let batch = batch.map_err(|e| map_err(e, names, limits))?;
+        let batch = batch.map_err(|e| map_err(e, names, limits, headers))?;
         row_count += batch.num_rows() as u64;
         if kept < cap {
             let take = (cap - kept).min(batch.num_rows());

@@ -40,10 +40,7 @@ pub async fn table(name: &str, csv: &str) -> Table {
 impl Table {
     /// The rows of `sql`, every value as text.
     pub async fn rows(&self, sql: &str) -> Result<Vec<Vec<String>>, String> {
-        let tables = [TableRef {
-            name: "data".into(),
-            parquet_path: self.parquet.clone(),
-        }];
+        let tables = [TableRef::new("data", self.parquet.clone())];
         let result = self
             .sandbox
             .execute(&tables, Some("data"), sql)

@@ -7,14 +7,18 @@ pub mod eval;
 pub mod score;
 
 use crate::sources::ingest;
+use domain::ColumnName;
 use engine::{Sandbox, TableRef};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A file ingested into a temporary Parquet snapshot, ready for questions.
 pub struct LocalTable {
     pub name: String,
     pub parquet: PathBuf,
     pub schema: nlq::Schema,
+    /// Headers and SQL names, so SQL may name columns either way (as on the server).
+    pub columns: Arc<[ColumnName]>,
 }
 
 impl LocalTable {
@@ -39,6 +43,7 @@ impl LocalTable {
             name,
             parquet,
             schema,
+            columns: ingested.schema.column_names().into(),
         })
     }
 
@@ -48,10 +53,8 @@ impl LocalTable {
         sandbox: &Sandbox,
         sql: &str,
     ) -> Result<engine::QueryResult, engine::Error> {
-        let tables = [TableRef {
-            name: self.name.clone(),
-            parquet_path: self.parquet.clone(),
-        }];
+        let tables = [TableRef::new(self.name.clone(), self.parquet.clone())
+            .with_columns(self.columns.clone())];
         sandbox.execute(&tables, Some(&self.name), sql).await
     }
 }

@@ -6,6 +6,8 @@ import { Alert } from '../Alert';
 
 interface Draft {
   name: string;
+  /** The snapshot's snake_case name; SQL accepts it and the header alike. */
+  sqlName: string;
   type: string;
   description: string;
   synonyms: string;
@@ -18,7 +20,7 @@ export function parseSynonyms(s: string): string[] {
 /** Column descriptions and synonyms help the question engine link words to columns. */
 export function ColumnsEditor({ source, onSaved }: { source: DataSource; onSaved: (ds: DataSource) => void }) {
   const toDrafts = (ds: DataSource): Draft[] =>
-    (ds.columns_info ?? []).map((c) => ({ name: c.name, type: String(c.type), description: c.description ?? '', synonyms: (c.synonyms ?? []).join(', ') }));
+    (ds.columns_info ?? []).map((c) => ({ name: c.name, sqlName: c.sql_name, type: String(c.type), description: c.description ?? '', synonyms: (c.synonyms ?? []).join(', ') }));
   const [drafts, setDrafts] = useState<Draft[]>(() => toDrafts(source));
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
@@ -66,7 +68,10 @@ export function ColumnsEditor({ source, onSaved }: { source: DataSource; onSaved
           <tbody>
             {drafts.map((d, i) => (
               <tr key={d.name} className="border-t border-slate-100 align-top">
-                <th scope="row" className="whitespace-nowrap px-3 py-2 text-left font-medium">{d.name}</th>
+                <th scope="row" className="whitespace-nowrap px-3 py-2 text-left font-medium">
+                  {d.name}
+                  {d.sqlName !== d.name && <span className="block font-mono text-xs font-normal text-slate-500" title="SQL name (SQL accepts either name)">{d.sqlName}</span>}
+                </th>
                 <td className="px-3 py-2 font-mono text-xs text-slate-600">{d.type}</td>
                 <td className="min-w-[14rem] px-3 py-2">
                   <input className="input" aria-label={`Description of ${d.name}`} value={d.description} onChange={(e) => set(i, { description: e.target.value })} />
