@@ -79,9 +79,14 @@ ensure_build_tools() {
         command -v apt-get >/dev/null 2>&1 \
             || die "missing build tools (${missing[*]}) and apt-get is not available to install them"
         log "installing ${missing[*]} with apt-get"
-        need_root apt-get update -qq || die "apt-get update failed"
-        need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-            || die "apt-get install ${missing[*]} failed"
+        mkdir -p "$CACHE"
+        local aptlog="$CACHE/apt-get.log"
+        need_root apt-get update >"$aptlog" 2>&1 \
+            || { tail -n 20 "$aptlog" >&2; die "apt-get update failed (log: $aptlog)"; }
+        need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" \
+            >>"$aptlog" 2>&1 \
+            || { tail -n 20 "$aptlog" >&2; die "apt-get install ${missing[*]} failed (log: $aptlog)"; }
+        rm -f "$aptlog"
     fi
     command -v cmake >/dev/null 2>&1 || die "cmake still not found after installing it"
 }
@@ -151,7 +156,8 @@ fetch_model() {
     rm -rf "$work"
     mkdir -p "$work"
     local tmp="$CACHE/model.gguf.tmp.$$"
-    trap 'rm -f "$tmp"' EXIT
+    # shellcheck disable=SC2064  # expand $tmp now
+    trap "rm -f '$tmp'" EXIT
 
     local specs=() i
     for ((i = 1; i <= MODEL_PARTS; i++)); do

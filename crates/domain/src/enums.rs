@@ -68,6 +68,11 @@ text_enum!(
         Kpi => "kpi", Area => "area", StackedBar => "stacked_bar"
     }
 );
+text_enum!(
+    /// Which engine answers a question in plain English: the offline `rules`
+    /// engine, the configured `llm`, or `auto` (rules when confident, else the LLM).
+    NlEngine { Rules => "rules", Llm => "llm", Auto => "auto" }
+);
 
 #[cfg(test)]
 mod tests {

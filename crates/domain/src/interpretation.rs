@@ -77,6 +77,22 @@ pub struct Interpretation {
     pub summary: String,
 }
 
+/// How a language model wrote an answer's SQL: which model, what it says it did
+/// and assumed, what it cost and how many tries it took.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct LlmTrace {
+    pub model: String,
+    /// One sentence: what the SQL computes.
+    pub explanation: String,
+    /// What the model assumed where the question was open ("revenue means total").
+    pub assumptions: Vec<String>,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// Replies it took: 1, or more when failed SQL was sent back for repair.
+    pub attempts: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

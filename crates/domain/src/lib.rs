@@ -13,9 +13,9 @@ pub mod sql;
 mod validation;
 
 pub use chart::{ChartSpec, DisplayFormat, XType};
-pub use enums::{ChartType, QueryType, SourceStatus, SourceType};
+pub use enums::{ChartType, NlEngine, QueryType, SourceStatus, SourceType};
 pub use ids::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId};
-pub use interpretation::Interpretation;
+pub use interpretation::{Interpretation, LlmTrace};
 pub use profile::{ColumnFlags, ColumnProfile, HistogramBin, Profile, Quantiles, ValueCount};
 pub use schema::{
     ColumnMeta, ColumnName, ColumnType, DateOrder, IndexedValue, NumberFormat, SchemaNames,

@@ -34,8 +34,10 @@ pub mod error;
 pub mod interpret;
 pub mod lexicon;
 pub mod link;
+pub mod llm;
 pub mod parse;
 pub mod plan;
+pub mod router;
 pub mod sql;
 pub mod suggest;
 pub mod text;
@@ -44,6 +46,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::Error;
 pub use interpret::Interpretation;
+pub use router::{route, RouteError, Routed};
 pub use suggest::suggest_questions;
 
 pub use domain::ColumnType;

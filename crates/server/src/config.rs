@@ -147,6 +147,66 @@ pub struct ServeArgs {
     /// Do not create the demo account and datasets on first start.
     #[arg(long, env = "INSIGHTIQ_NO_DEMO")]
     pub no_demo: bool,
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
+/// The language model for questions the rules engine cannot answer. Without
+/// `OPENAI_API_KEY` nothing leaves the machine.
+#[derive(Debug, Clone, Args)]
+pub struct LlmArgs {
+    /// Key of an OpenAI-compatible API (any non-empty value for servers that need none).
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    pub openai_api_key: Option<Secret>,
+    /// Base URL of the API, up to `/v1` (Azure, Ollama, vLLM and llama.cpp speak the same protocol).
+    #[arg(long, env = "OPENAI_BASE_URL", default_value = nlq::llm::LlmConfig::DEFAULT_BASE_URL)]
+    pub openai_base_url: String,
+    /// Model name sent with every request.
+    #[arg(long, env = "INSIGHTIQ_LLM_MODEL", default_value = nlq::llm::LlmConfig::DEFAULT_MODEL)]
+    pub llm_model: String,
+    /// Sampling temperature.
+    #[arg(long, env = "INSIGHTIQ_LLM_TEMPERATURE", default_value_t = 0.2)]
+    pub llm_temperature: f64,
+    /// Most tokens per reply.
+    #[arg(long, env = "INSIGHTIQ_LLM_MAX_TOKENS", default_value_t = 2000)]
+    pub llm_max_tokens: u32,
+    /// Seconds to wait for a connection to the API.
+    #[arg(long, env = "INSIGHTIQ_LLM_CONNECT_TIMEOUT_SECS", default_value_t = 5)]
+    pub llm_connect_timeout_secs: u64,
+    /// Seconds to wait for one reply.
+    #[arg(long, env = "INSIGHTIQ_LLM_TIMEOUT_SECS", default_value_t = 60)]
+    pub llm_timeout_secs: u64,
+    /// Further tries after a 429, a 5xx or a refused connection (with backoff, honouring Retry-After).
+    #[arg(long, env = "INSIGHTIQ_LLM_MAX_RETRIES", default_value_t = 2)]
+    pub llm_max_retries: u32,
+    /// Which engine answers questions: `rules` (offline only), `llm`, or `auto`
+    /// (the rules engine when it is confident, otherwise the LLM when one is configured).
+    #[arg(long, env = "INSIGHTIQ_NL_ENGINE", default_value = "auto", value_parser = parse_engine)]
+    pub nl_engine: domain::NlEngine,
+}
+
+pub(crate) fn parse_engine(text: &str) -> Result<domain::NlEngine, String> {
+    text.parse()
+}
+
+impl LlmArgs {
+    /// The client settings, when a key is set.
+    pub fn config(&self) -> Option<nlq::llm::LlmConfig> {
+        let key = self
+            .openai_api_key
+            .as_ref()
+            .filter(|k| !k.expose().is_empty())?;
+        Some(nlq::llm::LlmConfig {
+            base_url: self.openai_base_url.clone(),
+            api_key: key.expose().to_string(),
+            model: self.llm_model.clone(),
+            temperature: self.llm_temperature,
+            max_tokens: self.llm_max_tokens,
+            connect_timeout: std::time::Duration::from_secs(self.llm_connect_timeout_secs),
+            timeout: std::time::Duration::from_secs(self.llm_timeout_secs),
+            max_retries: self.llm_max_retries,
+        })
+    }
 }
 
 impl ServeArgs {
@@ -218,6 +278,10 @@ mod tests {
             "DATABASE_URL",
             "REDIS_URL",
             "JWT_SECRET_KEY",
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+            "INSIGHTIQ_LLM_MODEL",
+            "INSIGHTIQ_NL_ENGINE",
         ] {
             assert!(serve.contains(var), "{var} missing from `serve --help`");
         }
@@ -248,6 +312,10 @@ pub struct Settings {
     pub mail_from: String,
     pub public_url: String,
     pub seed_demo: bool,
+    /// The language model, when `OPENAI_API_KEY` is set.
+    pub llm: Option<nlq::llm::LlmConfig>,
+    /// The engine used when a request does not name one.
+    pub nl_engine: domain::NlEngine,
 }
 
 impl Settings {
@@ -279,6 +347,8 @@ impl Settings {
             mail_from: args.mail_from.clone(),
             public_url: args.public_url.clone(),
             seed_demo: !args.no_demo && !args.is_production(),
+            llm: args.llm.config(),
+            nl_engine: args.llm.nl_engine,
         }
     }
 
@@ -305,6 +375,8 @@ impl Settings {
             mail_from: "InsightIQ <no-reply@insightiq.local>".into(),
             public_url: "http://localhost:8000".into(),
             seed_demo: false,
+            llm: None,
+            nl_engine: domain::NlEngine::Auto,
         }
     }
 }

@@ -221,6 +221,9 @@ impl From<crate::nl::AskError> for ApiError {
                 ApiError::unprocessable("invalid_question", err.to_string())
             }
             AskError::SourceNotFound => ApiError::NotFound("data source"),
+            AskError::LlmNotConfigured => {
+                ApiError::unprocessable("llm_not_configured", err.to_string())
+            }
             AskError::Query(err) => err.into(),
             AskError::Store(err) => err.into(),
             AskError::Encode(err) => ApiError::internal(err),

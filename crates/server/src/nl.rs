@@ -1,18 +1,19 @@
 //! Answering questions in plain English: the data source's columns and value
-//! index become an `nlq::Schema`, the offline engine writes SQL, the sandbox
-//! runs it, `viz` picks the chart, and the query and chart are recorded.
+//! index become an `nlq::Schema`, the rules engine or the LLM (`nlq::route`)
+//! writes SQL, the sandbox runs it (and sends LLM SQL that fails back for
+//! repair), `viz` picks the chart, and the query and chart are recorded.
 
 use crate::querying::{run_sql, QueryError, ResultData};
 use crate::state::AppState;
-use domain::{DataSourceId, QueryType, UserId};
+use domain::{ChartType, DataSourceId, LlmTrace, NlEngine, QueryType, UserId};
 use engine::query::QueryResult;
+use nlq::llm::RunFailure;
+use nlq::{RouteError, Routed};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use store::{
     AnswerStatus, DataSource, NewQuery, NewVisualization, Query, QueryDetails, StoreError,
 };
-
-/// The name recorded for the offline rules engine.
-const RULES_ENGINE: &str = "rules";
 
 /// Longest question accepted.
 pub const MAX_QUESTION_CHARS: usize = 1000;
@@ -25,6 +26,8 @@ pub enum AskError {
     InvalidQuestion { max: usize },
     #[error("data source not found")]
     SourceNotFound,
+    #[error("no language model is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI's), or ask with engine `rules` or `auto`")]
+    LlmNotConfigured,
     #[error(transparent)]
     Query(#[from] QueryError),
     #[error(transparent)]
@@ -51,26 +54,29 @@ pub fn schema_for(source: &DataSource, table: &str) -> nlq::Schema {
     nlq::Schema::from_source(&source.columns_info.0, table)
 }
 
-/// The chart for a result.
-pub fn chart_for(result: &QueryResult, title: Option<String>) -> viz::ChartSpec {
+/// The chart for a result (`chart_type`: the engine's suggestion, used when it fits).
+pub fn chart_for(
+    result: &QueryResult,
+    title: Option<String>,
+    chart_type: Option<ChartType>,
+) -> viz::ChartSpec {
     let columns: Vec<viz::ResultColumn> = result
         .columns
         .iter()
         .map(|c| viz::ResultColumn::new(&c.name, c.column_type))
         .collect();
-    let hint = viz::Hint {
-        chart_type: None,
-        title,
-    };
+    let hint = viz::Hint { chart_type, title };
     viz::recommend(&columns, result.rows.len(), Some(&hint))
 }
 
-/// Answers `question` about one of the user's sources and records it in history.
+/// Answers `question` about one of the user's sources with `engine` (the
+/// configured one when `None`) and records it in history.
 pub async fn ask_and_record(
     state: &AppState,
     user: UserId,
     data_source_id: DataSourceId,
     question: &str,
+    engine: Option<NlEngine>,
 ) -> Result<Outcome, AskError> {
     let question = question.trim();
     if question.is_empty() || question.chars().count() > MAX_QUESTION_CHARS {
@@ -82,10 +88,44 @@ pub async fn ask_and_record(
         Err(StoreError::NotFound) => return Err(AskError::SourceNotFound),
         other => other?,
     };
+    let choice = engine.unwrap_or(state.settings.nl_engine);
     let schema = schema_for(&source, "data");
-    let ctx = nlq::Context {
-        today: chrono::Utc::now().date_naive(),
+    let today = chrono::Utc::now().date_naive();
+    let ctx = nlq::Context { today };
+    let prompt = nlq::llm::PromptInput {
+        question,
+        schema: &source.columns_info.0,
+        today,
+        time_zone: "UTC",
+        share_values: false,
     };
+    let memo_key = llm_memo_key(state, &source, question);
+    let remembered = match (&memo_key, choice) {
+        (Some(key), NlEngine::Llm | NlEngine::Auto) => recall(state, key).await,
+        _ => None,
+    };
+    let run = |sql: String| async move {
+        run_sql(state, user, source.id, &sql)
+            .await
+            .map_err(|e| match e {
+                QueryError::Engine(e) if e.is_user_error() => RunFailure::Repairable(e.to_string()),
+                other => RunFailure::Fatal(other),
+            })
+    };
+    let routed = nlq::route(
+        choice,
+        state.llm.as_deref(),
+        &schema,
+        &ctx,
+        &prompt,
+        remembered,
+        run,
+    )
+    .await
+    .map_err(|e| match e {
+        RouteError::LlmNotConfigured => AskError::LlmNotConfigured,
+        RouteError::Fatal(e) => AskError::Query(e),
+    })?;
     let record =
         |sql: Option<String>, details: QueryDetails, result_data: Value, ms: i64| NewQuery {
             user_id: user,
@@ -97,65 +137,134 @@ pub async fn ask_and_record(
             result_data,
             execution_time_ms: ms,
         };
-    match nlq::answer(question, &schema, &ctx) {
-        nlq::Answer::Clarify {
+    let (sql, details, run, chart_hint, title) = match routed {
+        Routed::Clarify {
             message,
             suggestions,
+            engine,
+            usage,
         } => {
             let details = QueryDetails {
                 status: Some(AnswerStatus::NeedsClarification),
-                engine: Some(RULES_ENGINE.into()),
+                engine: Some(engine.as_str().into()),
                 message: Some(message.clone()),
                 suggestions: suggestions.clone(),
+                llm: (engine == NlEngine::Llm).then(|| LlmTrace {
+                    model: state
+                        .llm
+                        .as_ref()
+                        .map(|l| l.model().to_string())
+                        .unwrap_or_default(),
+                    prompt_tokens: usage.prompt_tokens,
+                    completion_tokens: usage.completion_tokens,
+                    attempts: nlq::llm::MAX_REPAIRS + 1,
+                    ..Default::default()
+                }),
                 ..Default::default()
             };
             let query = state
                 .store
                 .create_query(record(None, details, json!({}), 0))
                 .await?;
-            Ok(Outcome::Clarify {
+            return Ok(Outcome::Clarify {
                 query_id: query.id,
                 message,
                 suggestions,
-            })
+            });
         }
-        nlq::Answer::Sql {
+        Routed::Rules {
             sql,
             interpretation,
             confidence,
         } => {
             let run = run_sql(state, user, source.id, &sql).await?;
-            let summary = interpretation.summary.clone();
+            let title = interpretation.summary.clone();
             let details = QueryDetails {
                 status: Some(AnswerStatus::Answered),
-                engine: Some(RULES_ENGINE.into()),
+                engine: Some(NlEngine::Rules.as_str().into()),
                 confidence: Some(f64::from(confidence)),
                 interpretation: Some(interpretation),
                 cached: run.cached,
                 ..Default::default()
             };
-            let chart = chart_for(&run.result, Some(summary));
-            let data = serde_json::to_value(ResultData::with_named_value(run.result))?;
-            let query = state
-                .store
-                .create_query(record(Some(sql), details, data, run.execution_time_ms))
-                .await?;
-            let chart_type = chart.chart_type;
-            state
-                .store
-                .create_visualization(
-                    user,
-                    NewVisualization {
-                        query_id: query.id,
-                        chart_type,
-                        config_json: chart,
-                    },
-                )
-                .await?;
-            Ok(Outcome::Answered {
-                query: Box::new(query),
-                cached: run.cached,
-            })
+            (sql, details, run, None, title)
         }
+        Routed::Llm(answer) => {
+            if let Some(key) = &memo_key {
+                remember(state, key, &answer.reply).await;
+            }
+            let details = QueryDetails {
+                status: Some(AnswerStatus::Answered),
+                engine: Some(NlEngine::Llm.as_str().into()),
+                cached: answer.output.cached,
+                llm: Some(answer.trace.clone()),
+                ..Default::default()
+            };
+            let title = answer.reply.explanation.clone();
+            (
+                answer.reply.sql,
+                details,
+                answer.output,
+                answer.reply.chart,
+                title,
+            )
+        }
+    };
+    let chart = chart_for(&run.result, Some(title), chart_hint);
+    let cached = run.cached;
+    let data = serde_json::to_value(ResultData::with_named_value(run.result))?;
+    let query = state
+        .store
+        .create_query(record(Some(sql), details, data, run.execution_time_ms))
+        .await?;
+    let chart_type = chart.chart_type;
+    state
+        .store
+        .create_visualization(
+            user,
+            NewVisualization {
+                query_id: query.id,
+                chart_type,
+                config_json: chart,
+            },
+        )
+        .await?;
+    Ok(Outcome::Answered {
+        query: Box::new(query),
+        cached,
+    })
+}
+
+/// Accepted LLM replies are remembered for a day per question, model and
+/// snapshot version: asking again costs no tokens, and a new snapshot asks anew.
+const LLM_MEMO_TTL: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+fn llm_memo_key(state: &AppState, source: &DataSource, question: &str) -> Option<String> {
+    let llm = state.llm.as_ref()?;
+    let normalized = question
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let mut hasher = Sha256::new();
+    hasher.update(llm.model().as_bytes());
+    hasher.update(b"\0");
+    hasher.update(normalized.as_bytes());
+    Some(format!(
+        "llm-sql:{}:{}:{}",
+        source.id,
+        source.version,
+        hex::encode(&hasher.finalize()[..16])
+    ))
+}
+
+async fn recall(state: &AppState, key: &str) -> Option<nlq::llm::LlmReply> {
+    let bytes = state.cache.get(key).await?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+async fn remember(state: &AppState, key: &str, reply: &nlq::llm::LlmReply) {
+    if let Ok(bytes) = serde_json::to_vec(reply) {
+        state.cache.set(key, bytes.into(), LLM_MEMO_TTL).await;
     }
 }

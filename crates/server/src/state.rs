@@ -22,6 +22,8 @@ pub struct AppState {
     pub sandbox: engine::Sandbox,
     /// Originals and snapshots (a local directory through `object_store`).
     pub storage: engine::storage::Storage,
+    /// The language model for questions the rules engine cannot answer, when configured.
+    pub llm: Option<Arc<nlq::llm::LlmClient>>,
 }
 
 impl AppState {
@@ -41,7 +43,15 @@ impl AppState {
             ..Default::default()
         })?;
         let storage = engine::storage::Storage::local(&settings.data_dir)?;
+        let llm = match &settings.llm {
+            Some(config) => {
+                tracing::info!(base_url = %config.base_url, model = %config.model, "questions the rules engine cannot answer go to the LLM");
+                Some(Arc::new(nlq::llm::LlmClient::new(config.clone())?))
+            }
+            None => None,
+        };
         Ok(Self {
+            llm,
             sandbox,
             storage,
             store,

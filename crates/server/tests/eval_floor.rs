@@ -2,8 +2,9 @@
 //! `insightiq eval` (real ingest, the offline engine, the sandbox), and a check
 //! that our scorer agrees with the reference `score.py`.
 
-use server::cli::eval::predict;
+use server::cli::eval::{predict, Predicted};
 use server::cli::score::score;
+use server::cli::Asker;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -42,7 +43,9 @@ const FLOORS: &[Floor] = &[
 async fn accuracy_stays_above_the_floors_and_matches_the_reference_scorer() {
     for floor in FLOORS {
         let dir = set(floor.set);
-        let (items, predictions) = predict(&dir).await.unwrap();
+        let Predicted {
+            items, predictions, ..
+        } = predict(&dir, &Asker::rules(), None).await.unwrap();
         let summary = score(&items, &predictions);
         println!("{}: {summary}", floor.set);
         assert!(
@@ -78,7 +81,11 @@ async fn accuracy_stays_above_the_floors_and_matches_the_reference_scorer() {
 
 #[tokio::test]
 async fn easy_dabench_questions_have_their_own_floor() {
-    let (items, predictions) = predict(&set("dabench-dev")).await.unwrap();
+    let Predicted {
+        items, predictions, ..
+    } = predict(&set("dabench-dev"), &Asker::rules(), None)
+        .await
+        .unwrap();
     let summary = score(&items, &predictions);
     let (right, total) = summary.by_level["easy"];
     println!("dabench easy: {right}/{total}");

@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use domain::{
-    ApiKeyId, ChartSpec, ChartType, DataSourceId, Interpretation, Profile, QueryId, QueryType,
-    SchemaNames, SessionId, SourceSchema, SourceStatus, SourceType, UserId, VisualizationId,
+    ApiKeyId, ChartSpec, ChartType, DataSourceId, Interpretation, LlmTrace, Profile, QueryId,
+    QueryType, SchemaNames, SessionId, SourceSchema, SourceStatus, SourceType, UserId,
+    VisualizationId,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -165,6 +166,9 @@ pub struct QueryDetails {
     /// The result came from the result cache.
     #[serde(default)]
     pub cached: bool,
+    /// How the language model wrote the SQL (or tried to), when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm: Option<LlmTrace>,
     /// What a clarification asks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

@@ -1,7 +1,8 @@
-//! `insightiq ask FILE "question"`: ingest a file, answer one question, print
-//! the table, the SQL and the interpretation (or JSON with `--json`).
+//! `insightiq ask FILE "question"`: ingest a file, answer one question (with
+//! `--engine rules|llm|auto`), print the table, the SQL and how it was read
+//! (or JSON with `--json`).
 
-use super::{parse_day, LocalTable};
+use super::{parse_day, Asker, EngineArgs, LocalAnswer, LocalTable};
 use clap::Args;
 use serde_json::json;
 use std::path::PathBuf;
@@ -12,24 +13,30 @@ pub struct AskArgs {
     pub file: PathBuf,
     /// The question, in plain English.
     pub question: String,
-    /// Print JSON: {sql, interpretation, engine, confidence, columns, rows} or
+    /// Print JSON: {sql, engine, interpretation, confidence, llm, columns, rows} or
     /// {abstained: true, message, suggestions}.
     #[arg(long)]
     pub json: bool,
     /// The date relative expressions ("last quarter") resolve against (default: today).
     #[arg(long, value_parser = parse_day)]
     pub today: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }
 
 pub async fn run(args: AskArgs) -> anyhow::Result<()> {
+    let asker = Asker::new(&args.engine)?;
     let work = tempfile::tempdir()?;
     let sandbox = engine::Sandbox::new(engine::SandboxLimits::default())?;
     let table = LocalTable::load(&sandbox, &args.file, work.path()).await?;
     let today = args
         .today
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    match nlq::answer(&args.question, &table.schema, &nlq::Context { today }) {
-        nlq::Answer::Clarify {
+    match table
+        .answer(&sandbox, &asker, &args.question, today)
+        .await?
+    {
+        LocalAnswer::Clarify {
             message,
             suggestions,
         } => {
@@ -45,22 +52,42 @@ pub async fn run(args: AskArgs) -> anyhow::Result<()> {
                 }
             }
         }
-        nlq::Answer::Sql {
+        LocalAnswer::Answered {
             sql,
+            engine,
+            result,
             interpretation,
-            confidence,
+            llm,
         } => {
-            let result = table.run(&sandbox, &sql).await?;
             if args.json {
+                let (interpretation, confidence) = interpretation.map(|b| *b).unzip();
                 println!(
                     "{}",
-                    json!({ "sql": sql, "interpretation": interpretation, "engine": "rules",
-                        "confidence": confidence, "columns": result.columns, "rows": result.rows })
+                    json!({ "sql": sql, "engine": engine, "interpretation": interpretation,
+                        "confidence": confidence, "llm": llm,
+                        "columns": result.columns, "rows": result.rows })
                 );
-            } else {
-                println!("{}\n", interpretation.summary);
-                print_table(&result);
-                println!("\nSQL: {sql}\nconfidence: {confidence:.2}");
+                return Ok(());
+            }
+            match (&interpretation, &llm) {
+                (Some(reading), _) => println!("{}\n", reading.0.summary),
+                (None, Some(trace)) => println!("{}\n", trace.explanation),
+                (None, None) => {}
+            }
+            print_table(&result);
+            println!("\nSQL: {sql}\nengine: {engine}");
+            if let Some(reading) = interpretation {
+                let confidence = reading.1;
+                println!("confidence: {confidence:.2}");
+            }
+            if let Some(trace) = llm {
+                for assumption in &trace.assumptions {
+                    println!("assumed: {assumption}");
+                }
+                println!(
+                    "model: {}, {} attempt(s), {} prompt + {} completion tokens",
+                    trace.model, trace.attempts, trace.prompt_tokens, trace.completion_tokens
+                );
             }
         }
     }

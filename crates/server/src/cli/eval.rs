@@ -1,9 +1,10 @@
 //! `insightiq eval DIR`: answers every question of a set in the shared eval
-//! format (honouring each item's `today`), writes predictions as `score.py`
-//! reads them, and prints accuracy and wrong-answer rate by the same rules.
+//! format (honouring each item's `today`) with the chosen engine, writes
+//! predictions as `score.py` reads them, and prints accuracy and wrong-answer
+//! rate by the same rules, and the median seconds per question.
 
 use super::score::{score, Item, Prediction, Summary};
-use super::{parse_day, LocalTable};
+use super::{parse_day, Asker, EngineArgs, LocalAnswer, LocalTable};
 use clap::Args;
 use std::collections::HashMap;
 use std::io::Write;
@@ -20,20 +21,38 @@ pub struct EvalArgs {
     /// Print this many misses with the gold answer and what was predicted.
     #[arg(long, default_value_t = 0)]
     pub show_misses: usize,
+    /// Answer only the first N questions.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }
 
-/// Answers every item; the predictions in question order.
-pub async fn predict(dir: &std::path::Path) -> anyhow::Result<(Vec<Item>, Vec<Prediction>)> {
+/// Predictions, and the seconds each question took.
+pub struct Predicted {
+    pub items: Vec<Item>,
+    pub predictions: Vec<Prediction>,
+    pub seconds: Vec<f64>,
+}
+
+/// Answers the first `limit` items (all when `None`), in question order.
+pub async fn predict(
+    dir: &std::path::Path,
+    asker: &Asker,
+    limit: Option<usize>,
+) -> anyhow::Result<Predicted> {
     let text = std::fs::read_to_string(dir.join("questions.jsonl"))?;
     let items: Vec<Item> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
+        .take(limit.unwrap_or(usize::MAX))
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()?;
     let work = tempfile::tempdir()?;
     let sandbox = engine::Sandbox::new(engine::SandboxLimits::default())?;
     let mut tables: HashMap<String, Result<LocalTable, String>> = HashMap::new();
     let mut predictions = Vec::with_capacity(items.len());
+    let mut seconds = Vec::with_capacity(items.len());
     for item in &items {
         if !tables.contains_key(&item.table) {
             let path = dir.join("tables").join(&item.table);
@@ -54,21 +73,32 @@ pub async fn predict(dir: &std::path::Path) -> anyhow::Result<(Vec<Item>, Vec<Pr
             .as_deref()
             .and_then(|d| parse_day(d).ok())
             .unwrap_or_else(|| chrono::Utc::now().date_naive());
-        let prediction = match nlq::answer(&item.question, &table.schema, &nlq::Context { today }) {
-            nlq::Answer::Clarify { message, .. } => Prediction::abstained(&item.id, &message),
-            nlq::Answer::Sql { sql, .. } => match table.run(&sandbox, &sql).await {
-                Ok(result) => Prediction::answer(&item.id, &result, &sql),
-                Err(e) => Prediction::error(&item.id, &format!("{e} (SQL: {sql})")),
-            },
+        let started = Instant::now();
+        let prediction = match table.answer(&sandbox, asker, &item.question, today).await {
+            Ok(LocalAnswer::Clarify { message, .. }) => Prediction::abstained(&item.id, &message),
+            Ok(LocalAnswer::Answered { sql, result, .. }) => {
+                Prediction::answer(&item.id, &result, &sql)
+            }
+            Err(e) => Prediction::error(&item.id, &e.to_string()),
         };
+        seconds.push(started.elapsed().as_secs_f64());
         predictions.push(prediction);
     }
-    Ok((items, predictions))
+    Ok(Predicted {
+        items,
+        predictions,
+        seconds,
+    })
 }
 
 pub async fn run(args: EvalArgs) -> anyhow::Result<()> {
+    let asker = Asker::new(&args.engine)?;
     let started = Instant::now();
-    let (items, predictions) = predict(&args.dir).await?;
+    let Predicted {
+        items,
+        predictions,
+        mut seconds,
+    } = predict(&args.dir, &asker, args.limit).await?;
     if let Some(out) = &args.out {
         let mut file = std::io::BufWriter::new(std::fs::File::create(out)?);
         for p in &predictions {
@@ -89,10 +119,13 @@ pub async fn run(args: EvalArgs) -> anyhow::Result<()> {
             *right as f64 / *total as f64
         );
     }
+    seconds.sort_by(f64::total_cmp);
+    let median = seconds.get(seconds.len() / 2).copied().unwrap_or(0.0);
     eprintln!(
-        "{} questions in {:.1} s",
+        "{} questions in {:.1} s (engine {}, median {median:.2} s per question)",
         items.len(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        asker.engine,
     );
     Ok(())
 }

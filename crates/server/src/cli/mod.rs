@@ -1,14 +1,17 @@
 //! Command-line tools beside the server: `ask` one question about a file and
 //! `eval` a question set. Both use the server's ingest, question and query paths
-//! on local files, with no metadata store.
+//! on local files, with no metadata store, and route questions like the server
+//! (`--engine rules|llm|auto`, the LLM configured by the same flags).
 
 pub mod ask;
 pub mod eval;
 pub mod score;
 
 use crate::sources::ingest;
-use domain::ColumnName;
-use engine::{Sandbox, TableRef};
+use clap::Args;
+use domain::{ColumnName, Interpretation, LlmTrace, NlEngine, SourceSchema};
+use engine::{QueryResult, Sandbox, TableRef};
+use nlq::llm::{LlmClient, PromptInput, RunFailure};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,6 +20,8 @@ pub struct LocalTable {
     pub name: String,
     pub parquet: PathBuf,
     pub schema: nlq::Schema,
+    /// The typed schema the LLM is shown.
+    pub source: SourceSchema,
     /// Headers and SQL names, so SQL may name columns either way (as on the server).
     pub columns: Arc<[ColumnName]>,
 }
@@ -44,6 +49,7 @@ impl LocalTable {
             parquet,
             schema,
             columns: ingested.schema.column_names().into(),
+            source: ingested.schema,
         })
     }
 
@@ -56,6 +62,142 @@ impl LocalTable {
         let tables = [TableRef::new(self.name.clone(), self.parquet.clone())
             .with_columns(self.columns.clone())];
         sandbox.execute(&tables, Some(&self.name), sql).await
+    }
+}
+
+/// What a question about a local file came to.
+pub enum LocalAnswer {
+    Answered {
+        sql: String,
+        engine: NlEngine,
+        result: QueryResult,
+        /// The rules engine's reading and confidence (boxed: it is large).
+        interpretation: Option<Box<(Interpretation, f32)>>,
+        /// How the LLM wrote the SQL.
+        llm: Option<LlmTrace>,
+    },
+    Clarify {
+        message: String,
+        suggestions: Vec<String>,
+    },
+}
+
+/// Which engine answers, shared by `ask` and `eval`.
+#[derive(Debug, Clone, Args)]
+pub struct EngineArgs {
+    /// `rules` (offline), `llm`, or `auto` (rules when confident, else the LLM);
+    /// default: INSIGHTIQ_NL_ENGINE.
+    #[arg(long, value_parser = crate::config::parse_engine)]
+    pub engine: Option<NlEngine>,
+    /// Show the LLM distinct values of low-cardinality columns (off: only names, types and statistics).
+    #[arg(long)]
+    pub share_sample_values: bool,
+    #[command(flatten)]
+    pub llm: crate::config::LlmArgs,
+}
+
+/// The engine and the model a command asks with.
+pub struct Asker {
+    pub engine: NlEngine,
+    pub llm: Option<LlmClient>,
+    pub share_values: bool,
+}
+
+impl Asker {
+    /// The offline engine only.
+    pub fn rules() -> Self {
+        Self {
+            engine: NlEngine::Rules,
+            llm: None,
+            share_values: false,
+        }
+    }
+
+    pub fn new(args: &EngineArgs) -> anyhow::Result<Self> {
+        let llm = match args.llm.config() {
+            Some(config) => Some(LlmClient::new(config)?),
+            None => None,
+        };
+        Ok(Self {
+            engine: args.engine.unwrap_or(args.llm.nl_engine),
+            llm,
+            share_values: args.share_sample_values,
+        })
+    }
+}
+
+impl LocalTable {
+    /// Answers `question` as the server does (without its memo of LLM
+    /// replies: every question asks the model afresh).
+    pub async fn answer(
+        &self,
+        sandbox: &Sandbox,
+        asker: &Asker,
+        question: &str,
+        today: chrono::NaiveDate,
+    ) -> anyhow::Result<LocalAnswer> {
+        let prompt = PromptInput {
+            question,
+            schema: &self.source,
+            today,
+            time_zone: "UTC",
+            share_values: asker.share_values,
+        };
+        let run = |sql: String| async move {
+            self.run(sandbox, &sql).await.map_err(|e| {
+                if e.is_user_error() {
+                    RunFailure::Repairable(e.to_string())
+                } else {
+                    RunFailure::Fatal(e)
+                }
+            })
+        };
+        let ctx = nlq::Context { today };
+        let routed = nlq::route(
+            asker.engine,
+            asker.llm.as_ref(),
+            &self.schema,
+            &ctx,
+            &prompt,
+            None,
+            run,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(match routed {
+            nlq::Routed::Rules {
+                sql,
+                interpretation,
+                confidence,
+            } => {
+                let result = self
+                    .run(sandbox, &sql)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e} (SQL: {sql})"))?;
+                LocalAnswer::Answered {
+                    sql,
+                    engine: NlEngine::Rules,
+                    result,
+                    interpretation: Some(Box::new((interpretation, confidence))),
+                    llm: None,
+                }
+            }
+            nlq::Routed::Llm(answer) => LocalAnswer::Answered {
+                sql: answer.reply.sql,
+                engine: NlEngine::Llm,
+                result: answer.output,
+                interpretation: None,
+                llm: Some(answer.trace),
+            },
+            nlq::Routed::Clarify {
+                message,
+                suggestions,
+                ..
+            } => LocalAnswer::Clarify {
+                message,
+                suggestions,
+            },
+        })
     }
 }
 

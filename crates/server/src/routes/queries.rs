@@ -55,6 +55,9 @@ pub struct QueryView {
     /// `rules` (offline engine) or `llm`.
     pub engine: Option<String>,
     pub confidence: Option<f64>,
+    /// How the language model wrote the SQL: model, explanation, assumptions,
+    /// tokens and attempts (answers and clarifications of the `llm` engine).
+    pub llm: Option<domain::LlmTrace>,
     /// The result; none for a question that was sent back with a clarification.
     pub result_data: Option<ResultData>,
     pub visualizations: Vec<ChartView>,
@@ -92,6 +95,7 @@ fn view_with_charts(query: store::Query, charts: Vec<store::Visualization>) -> Q
         interpretation: details.interpretation,
         engine: details.engine,
         confidence: details.confidence,
+        llm: details.llm,
         result_data: ResultData::from_stored(query.result_data.0),
         visualizations: charts
             .into_iter()
@@ -141,6 +145,9 @@ pub struct QuestionRequest {
     pub data_source_id: DataSourceId,
     /// The question in plain English.
     pub query_text: String,
+    /// The engine for this question (default: the server's `INSIGHTIQ_NL_ENGINE`).
+    #[serde(default)]
+    pub engine: Option<domain::NlEngine>,
 }
 
 /// A question the engine could not ground in the data: what it needs, and
@@ -175,8 +182,14 @@ async fn natural_language(
     user: CurrentUser,
     Json(body): Json<QuestionRequest>,
 ) -> ApiResult<Json<AskResponse>> {
-    let outcome =
-        crate::nl::ask_and_record(&state, user.id(), body.data_source_id, &body.query_text).await?;
+    let outcome = crate::nl::ask_and_record(
+        &state,
+        user.id(),
+        body.data_source_id,
+        &body.query_text,
+        body.engine,
+    )
+    .await?;
     Ok(Json(match outcome {
         crate::nl::Outcome::Answered { query, cached } => {
             let mut view = query_view(&state, &user, *query).await?;
