@@ -12,6 +12,8 @@
 //! - [`suggest_questions`]`(schema: &Schema) -> Vec<String>` — 4–6 example questions.
 //! - [`Schema`], [`Column`], [`ColumnType`] (`domain`'s), [`Context`], [`Interpretation`] — plain data,
 //!   `Serialize`/`Deserialize`.
+//! - [`llm`]: the LLM path for what the rules cannot ground (prompt, OpenAI-compatible
+//!   client, reply parsing, repair loop); [`route`] picks `rules`, `llm` or `auto`.
 //!
 //! # How a question is read
 //!

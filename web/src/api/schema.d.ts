@@ -1053,6 +1053,40 @@ export interface components {
             /** @default  */
             summary: string;
         };
+        /**
+         * @description How a language model wrote an answer's SQL: which model, what it says it did
+         *     and assumed, what it cost and how many tries it took.
+         */
+        LlmTrace: {
+            /**
+             * @description What the model assumed where the question was open ("revenue means total").
+             * @default []
+             */
+            assumptions: string[];
+            /**
+             * Format: int32
+             * @description Replies it took: 1, or more when failed SQL was sent back for repair.
+             * @default 0
+             */
+            attempts: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            completion_tokens: number;
+            /**
+             * @description One sentence: what the SQL computes.
+             * @default
+             */
+            explanation: string;
+            /** @default  */
+            model: string;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            prompt_tokens: number;
+        };
         LoginRequest: {
             email: string;
             password: string;
@@ -1075,6 +1109,12 @@ export interface components {
         MessageBody: {
             message: string;
         };
+        /**
+         * @description Which engine answers a question in plain English: the offline `rules`
+         *     engine, the configured `llm`, or `auto` (rules when confident, else the LLM).
+         * @enum {string}
+         */
+        NlEngine: "rules" | "llm" | "auto";
         /** @description How the text of a numeric column was written, so the UI can format it back. */
         NumberFormat: {
             /** @description A currency symbol seen in the values (`$`, `€`, `£`, ...). */
@@ -1168,6 +1208,7 @@ export interface components {
             /** @description The SQL that produced the result. */
             interpreted_query?: string | null;
             is_saved: boolean;
+            llm?: null | components["schemas"]["LlmTrace"];
             query_text: string;
             query_type: components["schemas"]["QueryType"];
             result_data?: null | components["schemas"]["ResultData"];
@@ -1178,6 +1219,7 @@ export interface components {
         QuestionRequest: {
             /** Format: uuid */
             data_source_id: string;
+            engine?: null | components["schemas"]["NlEngine"];
             /** @description The question in plain English. */
             query_text: string;
         };

@@ -66,14 +66,31 @@ fn sql_in_text(text: &str) -> Option<String> {
     if let Some(fenced) = text.split("```sql").nth(1) {
         return fenced.split("```").next().map(str::to_string);
     }
-    let lower = text.to_ascii_lowercase();
-    let start = ["select ", "with "]
-        .iter()
-        .filter_map(|k| lower.find(k))
-        .min()?;
+    let start = query_start(text)?;
     let rest = &text[start..];
     let end = rest.find("```").unwrap_or(rest.len());
     Some(rest[..end].to_string())
+}
+
+/// Where the first `SELECT …` or `WITH name AS (…` starts, as whole words
+/// (so prose such as "help with that" is not taken for a query).
+fn query_start(text: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    let starts_word = |i: usize| {
+        lower[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric() && c != '_')
+    };
+    lower
+        .match_indices("select ")
+        .map(|(i, _)| i)
+        .chain(lower.match_indices("with ").map(|(i, _)| i).filter(|&i| {
+            let mut words = lower[i + 5..].split_whitespace();
+            words.next().is_some() && words.next().is_some_and(|w| w.starts_with("as"))
+        }))
+        .filter(|&i| starts_word(i))
+        .min()
 }
 
 #[cfg(test)]
@@ -99,6 +116,11 @@ mod tests {
         let bare = parse("The query is SELECT city FROM data;").unwrap();
         assert_eq!(bare.sql, "SELECT city FROM data");
         assert!(parse("I cannot help with that.").is_err());
+        let cte = parse("Try: WITH t AS (SELECT 1 AS x FROM data) SELECT x FROM t").unwrap();
+        assert_eq!(
+            cte.sql,
+            "WITH t AS (SELECT 1 AS x FROM data) SELECT x FROM t"
+        );
         assert!(parse(r#"{"sql": ""}"#).is_err());
     }
 }
