@@ -21,13 +21,14 @@ pub enum Routed<T> {
     },
     /// The LLM wrote SQL that ran (`answer.output` is what `run` returned).
     Llm(LlmAnswer<T>),
-    /// Neither could answer. `engine` is the one that asked back; `usage` is
-    /// what a failed LLM attempt cost.
+    /// Neither could answer. `engine` is the one that asked back; `usage` and
+    /// `attempts` are what failed LLM requests cost.
     Clarify {
         message: String,
         suggestions: Vec<String>,
         engine: NlEngine,
         usage: Usage,
+        attempts: u32,
     },
 }
 
@@ -86,6 +87,7 @@ where
                 suggestions,
                 engine: NlEngine::Rules,
                 usage: Usage::default(),
+                attempts: 0,
             })
         }
         (NlEngine::Llm, None) => return Err(RouteError::LlmNotConfigured),
@@ -95,9 +97,14 @@ where
         Ok(answer) => Ok(Routed::Llm(answer)),
         Err(LlmError::Fatal(e)) => Err(RouteError::Fatal(e)),
         Err(failure) => {
-            let usage = match &failure {
-                LlmError::Unavailable { usage, .. } | LlmError::NoAnswer { usage, .. } => *usage,
-                LlmError::Fatal(_) => Usage::default(),
+            let (usage, attempts) = match &failure {
+                LlmError::Unavailable {
+                    usage, attempts, ..
+                }
+                | LlmError::NoAnswer {
+                    usage, attempts, ..
+                } => (*usage, *attempts),
+                LlmError::Fatal(_) => (Usage::default(), 0),
             };
             tracing::warn!(error = %failure, "the LLM could not answer");
             let note = format!("The AI could not answer either ({failure}).");
@@ -111,6 +118,7 @@ where
                 suggestions,
                 engine: NlEngine::Llm,
                 usage,
+                attempts,
             })
         }
     }

@@ -143,6 +143,7 @@ pub async fn ask_and_record(
             suggestions,
             engine,
             usage,
+            attempts,
         } => {
             let details = QueryDetails {
                 status: Some(AnswerStatus::NeedsClarification),
@@ -157,7 +158,7 @@ pub async fn ask_and_record(
                         .unwrap_or_default(),
                     prompt_tokens: usage.prompt_tokens,
                     completion_tokens: usage.completion_tokens,
-                    attempts: nlq::llm::MAX_REPAIRS + 1,
+                    attempts,
                     ..Default::default()
                 }),
                 ..Default::default()
