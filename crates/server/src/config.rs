@@ -149,6 +149,20 @@ pub struct ServeArgs {
     pub no_demo: bool,
     #[command(flatten)]
     pub llm: LlmArgs,
+    /// Language-model tokens (prompt plus completion) a user may spend per UTC day; 0 means no limit.
+    #[arg(
+        long,
+        env = "INSIGHTIQ_LLM_DAILY_TOKENS_PER_USER",
+        default_value_t = 200_000
+    )]
+    pub llm_daily_tokens_per_user: u64,
+    /// Tokens one API key may spend per UTC day (within its owner's budget); 0 means no limit.
+    #[arg(
+        long,
+        env = "INSIGHTIQ_LLM_DAILY_TOKENS_PER_API_KEY",
+        default_value_t = 100_000
+    )]
+    pub llm_daily_tokens_per_api_key: u64,
 }
 
 /// The language model for questions the rules engine cannot answer. Without
@@ -282,6 +296,8 @@ mod tests {
             "OPENAI_BASE_URL",
             "INSIGHTIQ_LLM_MODEL",
             "INSIGHTIQ_NL_ENGINE",
+            "INSIGHTIQ_LLM_DAILY_TOKENS_PER_USER",
+            "INSIGHTIQ_LLM_DAILY_TOKENS_PER_API_KEY",
         ] {
             assert!(serve.contains(var), "{var} missing from `serve --help`");
         }
@@ -316,6 +332,9 @@ pub struct Settings {
     pub llm: Option<nlq::llm::LlmConfig>,
     /// The engine used when a request does not name one.
     pub nl_engine: domain::NlEngine,
+    /// Daily language-model tokens per user and per API key (0: no limit).
+    pub llm_daily_tokens_per_user: u64,
+    pub llm_daily_tokens_per_api_key: u64,
 }
 
 impl Settings {
@@ -349,6 +368,8 @@ impl Settings {
             seed_demo: !args.no_demo && !args.is_production(),
             llm: args.llm.config(),
             nl_engine: args.llm.nl_engine,
+            llm_daily_tokens_per_user: args.llm_daily_tokens_per_user,
+            llm_daily_tokens_per_api_key: args.llm_daily_tokens_per_api_key,
         }
     }
 
@@ -377,6 +398,8 @@ impl Settings {
             seed_demo: false,
             llm: None,
             nl_engine: domain::NlEngine::Auto,
+            llm_daily_tokens_per_user: 200_000,
+            llm_daily_tokens_per_api_key: 100_000,
         }
     }
 }

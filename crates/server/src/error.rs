@@ -36,6 +36,14 @@ pub enum ApiError {
     },
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
+    /// A daily allowance is used up (429 with `Retry-After` until it renews).
+    #[error("{message}")]
+    QuotaExceeded {
+        code: &'static str,
+        message: String,
+        retry_after_secs: u64,
+        details: Value,
+    },
     #[error("{message}")]
     Unavailable { code: &'static str, message: String },
     #[error("internal error: {0}")]
@@ -127,6 +135,17 @@ impl ApiError {
                 format!("too many requests; try again in {retry_after_secs} s"),
                 json!({ "retry_after_secs": retry_after_secs }),
             ),
+            ApiError::QuotaExceeded {
+                code,
+                message,
+                details,
+                ..
+            } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                code,
+                message.clone(),
+                details.clone(),
+            ),
             ApiError::Unavailable { code, message } => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 code,
@@ -151,7 +170,11 @@ impl IntoResponse for ApiError {
         }
         let (status, code, message, details) = self.parts();
         let mut response = error_response(status, code, &message, details);
-        if let ApiError::RateLimited { retry_after_secs } = self {
+        if let ApiError::RateLimited { retry_after_secs }
+        | ApiError::QuotaExceeded {
+            retry_after_secs, ..
+        } = self
+        {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
@@ -224,6 +247,17 @@ impl From<crate::nl::AskError> for ApiError {
             AskError::LlmNotConfigured => {
                 ApiError::unprocessable("llm_not_configured", err.to_string())
             }
+            AskError::LlmBudgetExceeded {
+                used,
+                budget,
+                retry_after_secs,
+                ..
+            } => ApiError::QuotaExceeded {
+                code: "llm_budget_exceeded",
+                message: err.to_string(),
+                retry_after_secs,
+                details: json!({ "used_tokens": used, "daily_tokens": budget, "retry_after_secs": retry_after_secs }),
+            },
             AskError::Query(err) => err.into(),
             AskError::Store(err) => err.into(),
             AskError::Encode(err) => ApiError::internal(err),

@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod limits;
 pub mod mail;
+pub mod narration;
 pub mod nl;
 pub mod querying;
 pub mod ratelimit;

@@ -5,14 +5,15 @@
 
 use crate::querying::{run_sql, QueryError, ResultData};
 use crate::state::AppState;
-use domain::{ChartType, DataSourceId, LlmTrace, NlEngine, QueryType, UserId};
+use domain::{ApiKeyId, ChartType, DataSourceId, LlmTrace, NlEngine, QueryType, UserId};
 use engine::query::QueryResult;
 use nlq::llm::RunFailure;
 use nlq::{RouteError, Routed};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use store::{
-    AnswerStatus, DataSource, NewQuery, NewVisualization, Query, QueryDetails, StoreError,
+    AnswerStatus, DataSource, NewLlmUsage, NewQuery, NewVisualization, Query, QueryDetails,
+    StoreError, UsageScope,
 };
 
 /// Longest question accepted.
@@ -28,6 +29,13 @@ pub enum AskError {
     SourceNotFound,
     #[error("no language model is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI's), or ask with engine `rules` or `auto`")]
     LlmNotConfigured,
+    #[error("the daily AI allowance of {whose} is used up ({used} of {budget} tokens); it renews at midnight UTC. Until then ask with engine `rules`")]
+    LlmBudgetExceeded {
+        whose: &'static str,
+        used: i64,
+        budget: u64,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Query(#[from] QueryError),
     #[error(transparent)]
@@ -46,7 +54,29 @@ pub enum Outcome {
         query_id: domain::QueryId,
         message: String,
         suggestions: Vec<String>,
+        /// The engine that asked back.
+        engine: NlEngine,
     },
+}
+
+/// Who asks: the user, and the API key the request came with (each has a
+/// daily LLM token budget).
+#[derive(Debug, Clone, Copy)]
+pub struct Caller {
+    pub user: UserId,
+    pub api_key: Option<ApiKeyId>,
+}
+
+impl From<&crate::auth::CurrentUser> for Caller {
+    fn from(current: &crate::auth::CurrentUser) -> Self {
+        Self {
+            user: current.id(),
+            api_key: match current.method {
+                crate::auth::AuthMethod::ApiKey(key) => Some(key),
+                crate::auth::AuthMethod::AccessToken { .. } => None,
+            },
+        }
+    }
 }
 
 /// The question engine's view of a data source, queried as `table`.
@@ -73,7 +103,7 @@ pub fn chart_for(
 /// configured one when `None`) and records it in history.
 pub async fn ask_and_record(
     state: &AppState,
-    user: UserId,
+    caller: Caller,
     data_source_id: DataSourceId,
     question: &str,
     engine: Option<NlEngine>,
@@ -84,11 +114,26 @@ pub async fn ask_and_record(
             max: MAX_QUESTION_CHARS,
         });
     }
-    let source = match state.store.get_data_source(user, data_source_id).await {
+    let source = match state
+        .store
+        .get_data_source(caller.user, data_source_id)
+        .await
+    {
         Err(StoreError::NotFound) => return Err(AskError::SourceNotFound),
         other => other?,
     };
+    let user = caller.user;
     let choice = engine.unwrap_or(state.settings.nl_engine);
+    // Over budget, `llm` is refused at once and `auto` keeps the rules answers.
+    let over_budget = match (&state.llm, choice) {
+        (Some(_), NlEngine::Llm | NlEngine::Auto) => budget_exceeded(state, caller).await?,
+        _ => None,
+    };
+    let llm = match over_budget {
+        Some(refusal) if choice == NlEngine::Llm => return Err(refusal),
+        Some(_) => None,
+        None => state.llm.as_deref(),
+    };
     let schema = schema_for(&source, "data");
     let today = chrono::Utc::now().date_naive();
     let ctx = nlq::Context { today };
@@ -97,7 +142,7 @@ pub async fn ask_and_record(
         schema: &source.columns_info.0,
         today,
         time_zone: "UTC",
-        share_values: false,
+        share_values: source.share_sample_values,
     };
     let memo_key = llm_memo_key(state, &source, question);
     let remembered = match (&memo_key, choice) {
@@ -112,20 +157,12 @@ pub async fn ask_and_record(
                 other => RunFailure::Fatal(other),
             })
     };
-    let routed = nlq::route(
-        choice,
-        state.llm.as_deref(),
-        &schema,
-        &ctx,
-        &prompt,
-        remembered,
-        run,
-    )
-    .await
-    .map_err(|e| match e {
-        RouteError::LlmNotConfigured => AskError::LlmNotConfigured,
-        RouteError::Fatal(e) => AskError::Query(e),
-    })?;
+    let routed = nlq::route(choice, llm, &schema, &ctx, &prompt, remembered, run)
+        .await
+        .map_err(|e| match e {
+            RouteError::LlmNotConfigured => AskError::LlmNotConfigured,
+            RouteError::Fatal(e) => AskError::Query(e),
+        })?;
     let record =
         |sql: Option<String>, details: QueryDetails, result_data: Value, ms: i64| NewQuery {
             user_id: user,
@@ -145,6 +182,10 @@ pub async fn ask_and_record(
             usage,
             attempts,
         } => {
+            // `auto` over budget: the rules engine could not answer and the LLM may not.
+            if let Some(refusal) = over_budget {
+                return Err(refusal);
+            }
             let details = QueryDetails {
                 status: Some(AnswerStatus::NeedsClarification),
                 engine: Some(engine.as_str().into()),
@@ -167,10 +208,19 @@ pub async fn ask_and_record(
                 .store
                 .create_query(record(None, details, json!({}), 0))
                 .await?;
+            record_usage(
+                state,
+                caller,
+                Some(query.id),
+                usage.prompt_tokens,
+                usage.completion_tokens,
+            )
+            .await?;
             return Ok(Outcome::Clarify {
                 query_id: query.id,
                 message,
                 suggestions,
+                engine,
             });
         }
         Routed::Rules {
@@ -218,6 +268,16 @@ pub async fn ask_and_record(
         .store
         .create_query(record(Some(sql), details, data, run.execution_time_ms))
         .await?;
+    if let Some(trace) = &query.details.as_ref().and_then(|d| d.0.llm.clone()) {
+        record_usage(
+            state,
+            caller,
+            Some(query.id),
+            trace.prompt_tokens,
+            trace.completion_tokens,
+        )
+        .await?;
+    }
     let chart_type = chart.chart_type;
     state
         .store
@@ -234,6 +294,75 @@ pub async fn ask_and_record(
         query: Box::new(query),
         cached,
     })
+}
+
+/// The refusal to send when `caller` or its API key has spent its daily tokens.
+pub(crate) async fn budget_exceeded(
+    state: &AppState,
+    caller: Caller,
+) -> Result<Option<AskError>, StoreError> {
+    let now = chrono::Utc::now();
+    let midnight = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    let retry_after_secs = (midnight + chrono::Duration::days(1) - now)
+        .num_seconds()
+        .max(1) as u64;
+    let settings = &state.settings;
+    let mut scopes = vec![(
+        "your account",
+        UsageScope::User(caller.user),
+        settings.llm_daily_tokens_per_user,
+    )];
+    if let Some(key) = caller.api_key {
+        scopes.push((
+            "this API key",
+            UsageScope::ApiKey(caller.user, key),
+            settings.llm_daily_tokens_per_api_key,
+        ));
+    }
+    for (whose, scope, budget) in scopes {
+        if budget == 0 {
+            continue;
+        }
+        let used = state.store.llm_tokens_since(scope, midnight).await?;
+        if used >= 0 && used as u64 >= budget {
+            return Ok(Some(AskError::LlmBudgetExceeded {
+                whose,
+                used,
+                budget,
+                retry_after_secs,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Counts the tokens one request spent against the caller's budgets.
+pub(crate) async fn record_usage(
+    state: &AppState,
+    caller: Caller,
+    query_id: Option<domain::QueryId>,
+    prompt_tokens: u64,
+    completion_tokens: u64,
+) -> Result<(), StoreError> {
+    let Some(llm) = &state.llm else { return Ok(()) };
+    if prompt_tokens + completion_tokens == 0 {
+        return Ok(());
+    }
+    state
+        .store
+        .record_llm_usage(NewLlmUsage {
+            user_id: caller.user,
+            api_key_id: caller.api_key,
+            query_id,
+            model: llm.model().to_string(),
+            prompt_tokens: i64::try_from(prompt_tokens).unwrap_or(i64::MAX),
+            completion_tokens: i64::try_from(completion_tokens).unwrap_or(i64::MAX),
+        })
+        .await
 }
 
 /// Accepted LLM replies are remembered for a day per question, model and

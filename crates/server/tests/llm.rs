@@ -374,3 +374,323 @@ async fn without_a_model_nothing_leaves_the_machine() {
     let (status, bad) = ask(&app, &token, id, "total revenue", "gpt").await;
     assert_eq!(status, 422, "{bad}");
 }
+
+async fn new_api_key(app: &TestApp, token: &str) -> String {
+    let response = app
+        .authed(reqwest::Method::POST, "/api/v1/api-keys", token)
+        .json(&json!({ "key_name": "budget test" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    body["key"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn tokens_are_counted_and_the_daily_budget_is_enforced() {
+    let (base, script) = scripted_server().await;
+    let app = TestApp::spawn_with(|s| {
+        s.llm = Some(llm_config(base));
+        // Each scripted reply costs 120 tokens.
+        s.llm_daily_tokens_per_user = 300;
+        s.llm_daily_tokens_per_api_key = 100;
+    })
+    .await;
+    let (token, _) = app.register_and_login().await;
+    let source = app
+        .upload_ok(&token, "sales.csv", shared_table("supermarket_sales.csv"))
+        .await;
+    let id = source["id"].as_str().unwrap().to_string();
+
+    // An API key may spend 100 tokens a day: its first question (120) goes
+    // through, the next one is refused before the model is asked.
+    let key = new_api_key(&app, &token).await;
+    script.push(Reply::Content(reply(BY_CITY)));
+    let (status, answer) = ask(&app, &key, &id, "which city earns the most", "llm").await;
+    assert_eq!(status, 200, "{answer}");
+    let response = app
+        .authed(
+            reqwest::Method::POST,
+            "/api/v1/queries/natural-language",
+            &key,
+        )
+        .json(&json!({"data_source_id": id, "query_text": "where do shoppers splurge", "engine": "llm"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().get("retry-after").is_some());
+    assert_eq!(error_code(response, 429).await, "llm_budget_exceeded");
+    assert_eq!(script.requests().len(), 1);
+
+    // The user's own login still has 180 of its 300: one more answer (240 in all) …
+    script.push(Reply::Content(reply(BY_CITY)));
+    let (status, answer) = ask(&app, &token, &id, "where do shoppers splurge", "llm").await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["llm"]["prompt_tokens"], 100);
+    // … and a remembered answer costs nothing, so it is still served.
+    let (status, again) = ask(&app, &token, &id, "where do shoppers splurge", "llm").await;
+    assert_eq!((status, &again["llm"]["attempts"]), (200, &json!(0)));
+    // A repair that fails spends tokens too: 360 now, over the budget.
+    script.push(Reply::Content(reply(r#"SELECT "nope" FROM data"#)));
+    script.push(Reply::Status(500, "down".into(), None));
+    script.push(Reply::Status(500, "down".into(), None));
+    script.push(Reply::Status(500, "down".into(), None));
+    let (status, answer) = ask(&app, &token, &id, "which payment is most popular", "llm").await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["status"], "needs_clarification");
+
+    // Over budget: `llm` is refused, `auto` still gives rules answers and
+    // refuses only what would need the model.
+    let (status, refused) = ask(&app, &token, &id, "where do people splurge most", "llm").await;
+    assert_eq!(status, 429, "{refused}");
+    assert_eq!(refused["error"]["details"]["used_tokens"], 360);
+    assert_eq!(refused["error"]["details"]["daily_tokens"], 300);
+    let (status, answer) = ask(&app, &token, &id, "total revenue by city", "auto").await;
+    assert_eq!(
+        (status, &answer["engine"]),
+        (200, &json!("rules")),
+        "{answer}"
+    );
+    let (status, _) = ask(&app, &token, &id, "where do people splurge most", "auto").await;
+    assert_eq!(status, 429);
+    // 1 + 1 + (1 reply and 3 failed tries): none once over budget.
+    assert_eq!(script.requests().len(), 6, "no request once over budget");
+
+    // Usage shows the tokens of the day, per day and in total.
+    let usage = app.get_ok("/api/v1/stats/usage", &token).await;
+    let llm = &usage["llm"];
+    assert_eq!(llm["configured"], true);
+    assert_eq!(llm["model"], "scripted-model");
+    assert_eq!(llm["tokens_today"], 360);
+    assert_eq!(llm["daily_token_budget"], 300);
+    assert_eq!(llm["prompt_tokens_30d"], 300);
+    let today = usage["queries_per_day"].as_array().unwrap().last().unwrap();
+    assert_eq!(today["llm_completion_tokens"], 60);
+
+    // Deleting the history does not give the tokens back.
+    let history = app.get_ok("/api/v1/queries?page_size=100", &token).await;
+    for q in history["items"].as_array().unwrap() {
+        let path = format!("/api/v1/queries/{}", q["id"].as_str().unwrap());
+        let response = app
+            .authed(reqwest::Method::DELETE, &path, &token)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+    let (status, _) = ask(&app, &token, &id, "where do people splurge most", "llm").await;
+    assert_eq!(status, 429);
+
+    // Another user has their own budget.
+    let (other, _) = app.register_and_login().await;
+    let usage = app.get_ok("/api/v1/stats/usage", &other).await;
+    assert_eq!(usage["llm"]["tokens_today"], 0);
+}
+
+#[tokio::test]
+async fn sample_values_reach_the_prompt_only_when_the_source_allows_it() {
+    let (app, script, token, id) = app_with_llm().await;
+    let source = app
+        .get_ok(&format!("/api/v1/data-sources/{id}"), &token)
+        .await;
+    assert_eq!(source["share_sample_values"], false);
+
+    let path = format!("/api/v1/data-sources/{id}");
+    let (bob, _) = app.register_and_login().await;
+    let response = app
+        .authed(reqwest::Method::PUT, &path, &bob)
+        .json(&json!({"share_sample_values": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404, "another user's source");
+    let response = app
+        .authed(reqwest::Method::PUT, &path, &token)
+        .json(&json!({"share_sample_values": "yes"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422, "not a boolean");
+
+    let response = app
+        .authed(reqwest::Method::PUT, &path, &token)
+        .json(&json!({"share_sample_values": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let updated: Value = response.json().await.unwrap();
+    assert_eq!(updated["share_sample_values"], true);
+
+    script.push(Reply::Content(reply(BY_CITY)));
+    let (status, answer) = ask(&app, &token, &id, "which city earns the most", "llm").await;
+    assert_eq!(status, 200, "{answer}");
+    let user = script.requests()[0]["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(user.contains("Yangon"), "values are shared now: {user}");
+}
+
+#[tokio::test]
+async fn a_rules_clarification_offers_the_model_when_one_is_configured() {
+    let (base, script) = scripted_server().await;
+    let app = TestApp::spawn_with(|s| {
+        s.llm = Some(llm_config(base));
+        s.nl_engine = domain::NlEngine::Rules;
+    })
+    .await;
+    let (token, _) = app.register_and_login().await;
+    let source = app
+        .upload_ok(&token, "sales.csv", shared_table("supermarket_sales.csv"))
+        .await;
+    let id = source["id"].as_str().unwrap();
+    // The server answers with the rules engine by default …
+    let (status, asked) = app
+        .post_authed(
+            "/api/v1/queries/natural-language",
+            &token,
+            &json!({"data_source_id": id, "query_text": "where do shoppers splurge"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{asked}");
+    assert_eq!(asked["status"], "needs_clarification");
+    assert_eq!(asked["engine"], "rules");
+    assert_eq!(asked["ai_available"], true);
+    assert!(script.requests().is_empty());
+    // … and "ask the AI" is the same question with `engine: llm`.
+    script.push(Reply::Content(reply(BY_CITY)));
+    let (status, answer) = ask(&app, &token, id, "where do shoppers splurge", "llm").await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["engine"], "llm");
+}
+
+fn summary(text: &str) -> String {
+    json!({ "summary": text }).to_string()
+}
+
+async fn narrate(app: &TestApp, token: &str, id: &str) -> (u16, Value) {
+    let response = app
+        .authed(
+            reqwest::Method::POST,
+            &format!("/api/v1/data-sources/{id}/insights/narration"),
+            token,
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn insight_narration_keeps_only_numbers_the_findings_have() {
+    let (app, script, token, id) = app_with_llm().await;
+    let report = app
+        .get_ok(&format!("/api/v1/data-sources/{id}/insights"), &token)
+        .await;
+    let top = report["insights"][0]["title"].as_str().unwrap().to_string();
+
+    // Restating a finding, numbers included, is kept.
+    script.push(Reply::Content(summary(&format!(
+        "{top}. Nothing else stands out."
+    ))));
+    let (status, narration) = narrate(&app, &token, &id).await;
+    assert_eq!(status, 200, "{narration}");
+    assert_eq!(narration["status"], "narrated", "{narration}");
+    assert!(narration["text"].as_str().unwrap().starts_with(&top));
+    assert_eq!(narration["model"], "scripted-model");
+    assert_eq!(narration["prompt_tokens"], 100);
+    let sent = script.requests()[0]["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(sent.contains(&top), "the findings are sent: {sent}");
+
+    // Asked again on the same snapshot: the same text, no new request.
+    let (_, again) = narrate(&app, &token, &id).await;
+    assert_eq!(
+        (&again["cached"], &again["prompt_tokens"]),
+        (&json!(true), &json!(0))
+    );
+    assert_eq!(script.requests().len(), 1);
+
+    // Another user cannot have it.
+    let (bob, _) = app.register_and_login().await;
+    let (status, _) = narrate(&app, &bob, &id).await;
+    assert_eq!(status, 404);
+
+    // A made-up figure is sent back once, then the summary is dropped.
+    let other = app
+        .upload_ok(&token, "sales2.csv", shared_table("supermarket_sales.csv"))
+        .await;
+    let other = other["id"].as_str().unwrap();
+    script.push(Reply::Content(summary("Revenue will grow 25% next year.")));
+    script.push(Reply::Content(summary(
+        "Revenue will reach 3,000,000 soon.",
+    )));
+    let (status, dropped) = narrate(&app, &token, other).await;
+    assert_eq!(status, 200, "{dropped}");
+    assert_eq!(dropped["status"], "dropped");
+    assert!(dropped["text"].is_null());
+    assert!(
+        dropped["reason"].as_str().unwrap().contains("3,000,000"),
+        "{dropped}"
+    );
+    let repair = script.requests()[2]["messages"].as_array().unwrap().clone();
+    assert!(repair.last().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .contains("25"));
+
+    // The model down: a clear 503, and the findings are still there.
+    let third = app
+        .upload_ok(&token, "sales3.csv", shared_table("supermarket_sales.csv"))
+        .await;
+    let third = third["id"].as_str().unwrap();
+    for _ in 0..3 {
+        script.push(Reply::Status(500, "down".into(), None));
+    }
+    let response = app
+        .authed(
+            reqwest::Method::POST,
+            &format!("/api/v1/data-sources/{third}/insights/narration"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(response, 503).await, "llm_unavailable");
+
+    // Narration tokens count like question tokens.
+    let usage = app.get_ok("/api/v1/stats/usage", &token).await;
+    assert_eq!(usage["llm"]["tokens_today"], 360);
+}
+
+#[tokio::test]
+async fn narration_needs_a_configured_model() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.register_and_login().await;
+    let source = app
+        .upload_ok(&token, "sales.csv", shared_table("supermarket_sales.csv"))
+        .await;
+    let id = source["id"].as_str().unwrap();
+    let response = app
+        .authed(
+            reqwest::Method::POST,
+            &format!("/api/v1/data-sources/{id}/insights/narration"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(response, 422).await, "llm_not_configured");
+    let health = app
+        .get("/api/v1/health")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(health["llm"], "off");
+}

@@ -9,10 +9,11 @@
 //! unseen.
 
 use crate::{
-    ApiKey, AuthToken, DailyQueryCount, DataSource, DataSourceUpdate, DynStore, MetadataStore,
-    NewApiKey, NewAuthToken, NewDataSource, NewQuery, NewSession, NewUser, NewVisualization, Page,
-    Paged, Query, QueryFilter, Result, Session, SourceQueryCount, SourceTable, TokenPurpose, User,
-    UserStats, UserUpdate, Visualization, VisualizationUpdate,
+    ApiKey, AuthToken, DailyLlmTokens, DailyQueryCount, DataSource, DataSourceUpdate, DynStore,
+    MetadataStore, NewApiKey, NewAuthToken, NewDataSource, NewLlmUsage, NewQuery, NewSession,
+    NewUser, NewVisualization, Page, Paged, Query, QueryFilter, Result, Session, SourceQueryCount,
+    SourceTable, TokenPurpose, UsageScope, User, UserStats, UserUpdate, Visualization,
+    VisualizationUpdate,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -370,5 +371,21 @@ impl MetadataStore for CachedStore {
         limit: i64,
     ) -> Result<Vec<SourceQueryCount>> {
         self.inner.query_counts_by_source(user, limit).await
+    }
+
+    async fn record_llm_usage(&self, usage: NewLlmUsage) -> Result<()> {
+        self.inner.record_llm_usage(usage).await
+    }
+
+    async fn llm_tokens_since(&self, scope: UsageScope, since: DateTime<Utc>) -> Result<i64> {
+        self.inner.llm_tokens_since(scope, since).await
+    }
+
+    async fn daily_llm_tokens(
+        &self,
+        user: UserId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DailyLlmTokens>> {
+        self.inner.daily_llm_tokens(user, since).await
     }
 }

@@ -179,7 +179,8 @@ macro_rules! impl_metadata_store {
                         storage_bytes = COALESCE($11, storage_bytes),
                         last_synced_at = COALESCE($12, last_synced_at),
                         version = version + $13,
-                        updated_at = $14
+                        updated_at = $14,
+                        share_sample_values = COALESCE($15, share_sample_values)
                      WHERE id = $1 AND user_id = $2 RETURNING *",
                 )
                 .bind(id.0)
@@ -196,6 +197,7 @@ macro_rules! impl_metadata_store {
                 .bind(u.last_synced_at)
                 .bind(i64::from(u.bump_version))
                 .bind(chrono::Utc::now())
+                .bind(u.share_sample_values)
                 .fetch_one(&self.pool)
                 .await?)
             }
@@ -705,6 +707,64 @@ macro_rules! impl_metadata_store {
                 )
                 .bind(user.0)
                 .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn record_llm_usage(&self, u: $crate::NewLlmUsage) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO llm_usage (id, user_id, api_key_id, query_id, model, prompt_tokens,
+                        completion_tokens, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(uuid::Uuid::new_v4())
+                .bind(u.user_id.0)
+                .bind(u.api_key_id.map(|k| k.0))
+                .bind(u.query_id.map(|q| q.0))
+                .bind(&u.model)
+                .bind(u.prompt_tokens)
+                .bind(u.completion_tokens)
+                .bind(chrono::Utc::now())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn llm_tokens_since(
+                &self,
+                scope: $crate::UsageScope,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<i64> {
+                let (user, key) = match scope {
+                    $crate::UsageScope::User(user) => (user, None),
+                    $crate::UsageScope::ApiKey(user, key) => (user, Some(key.0)),
+                };
+                let total: Option<i64> = sqlx::query_scalar(
+                    "SELECT CAST(SUM(prompt_tokens + completion_tokens) AS BIGINT) FROM llm_usage
+                     WHERE user_id = $1 AND created_at >= $2 AND ($3 IS NULL OR api_key_id = $3)",
+                )
+                .bind(user.0)
+                .bind(since)
+                .bind(key)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(total.unwrap_or(0))
+            }
+
+            async fn daily_llm_tokens(
+                &self,
+                user: domain::UserId,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<Vec<$crate::DailyLlmTokens>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT ", $day_of, " AS day,
+                        CAST(SUM(prompt_tokens) AS BIGINT) AS prompt_tokens,
+                        CAST(SUM(completion_tokens) AS BIGINT) AS completion_tokens
+                     FROM llm_usage WHERE user_id = $1 AND created_at >= $2
+                     GROUP BY 1 ORDER BY 1"
+                ))
+                .bind(user.0)
+                .bind(since)
                 .fetch_all(&self.pool)
                 .await?)
             }

@@ -13,10 +13,11 @@
 //! `create_query` returns once its record is committed.
 
 use crate::{
-    ApiKey, AuthToken, DailyQueryCount, DataSource, DataSourceUpdate, DynStore, MetadataStore,
-    NewApiKey, NewAuthToken, NewDataSource, NewQuery, NewSession, NewUser, NewVisualization, Page,
-    Paged, Query, QueryFilter, Result, Session, SourceQueryCount, SourceTable, StoreError,
-    TokenPurpose, User, UserStats, UserUpdate, Visualization, VisualizationUpdate,
+    ApiKey, AuthToken, DailyLlmTokens, DailyQueryCount, DataSource, DataSourceUpdate, DynStore,
+    MetadataStore, NewApiKey, NewAuthToken, NewDataSource, NewLlmUsage, NewQuery, NewSession,
+    NewUser, NewVisualization, Page, Paged, Query, QueryFilter, Result, Session, SourceQueryCount,
+    SourceTable, StoreError, TokenPurpose, UsageScope, User, UserStats, UserUpdate, Visualization,
+    VisualizationUpdate,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -322,6 +323,22 @@ impl MetadataStore for HistoryStore {
         limit: i64,
     ) -> Result<Vec<SourceQueryCount>> {
         after_history!(self, self.inner.query_counts_by_source(user, limit))
+    }
+
+    async fn record_llm_usage(&self, usage: NewLlmUsage) -> Result<()> {
+        self.inner.record_llm_usage(usage).await
+    }
+
+    async fn llm_tokens_since(&self, scope: UsageScope, since: DateTime<Utc>) -> Result<i64> {
+        after_history!(self, self.inner.llm_tokens_since(scope, since))
+    }
+
+    async fn daily_llm_tokens(
+        &self,
+        user: UserId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DailyLlmTokens>> {
+        after_history!(self, self.inner.daily_llm_tokens(user, since))
     }
 }
 

@@ -138,6 +138,17 @@ pub trait MetadataStore: Send + Sync + 'static {
         user: UserId,
         limit: i64,
     ) -> Result<Vec<SourceQueryCount>>;
+
+    // language-model usage
+    async fn record_llm_usage(&self, usage: NewLlmUsage) -> Result<()>;
+    /// Tokens (prompt plus completion) spent by `scope` since `since`.
+    async fn llm_tokens_since(&self, scope: UsageScope, since: DateTime<Utc>) -> Result<i64>;
+    /// The user's tokens per day since `since`, days without any left out.
+    async fn daily_llm_tokens(
+        &self,
+        user: UserId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DailyLlmTokens>>;
 }
 
 pub type DynStore = Arc<dyn MetadataStore>;

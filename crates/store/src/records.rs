@@ -89,6 +89,9 @@ pub struct DataSource {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_synced_at: Option<DateTime<Utc>>,
+    /// Whether the LLM prompt may include distinct sample values of
+    /// low-cardinality columns (off until the owner allows it).
+    pub share_sample_values: bool,
 }
 
 /// What a query needs to know of each of a user's sources: the table it is
@@ -139,6 +142,7 @@ pub struct DataSourceUpdate {
     pub file_size: Option<i64>,
     pub storage_bytes: Option<i64>,
     pub last_synced_at: Option<DateTime<Utc>>,
+    pub share_sample_values: Option<bool>,
     /// Set when a new snapshot replaced the old one.
     pub bump_version: bool,
 }
@@ -434,6 +438,33 @@ pub struct SourceQueryCount {
     pub data_source_id: Uuid,
     pub name: String,
     pub queries: i64,
+}
+
+/// Tokens one question spent on the language model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLlmUsage {
+    pub user_id: UserId,
+    /// The API key the question came with (`None` for a login).
+    pub api_key_id: Option<ApiKeyId>,
+    pub query_id: Option<QueryId>,
+    pub model: String,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+}
+
+/// Whose tokens to add up: a user's, or one of their API keys'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageScope {
+    User(UserId),
+    ApiKey(UserId, ApiKeyId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DailyLlmTokens {
+    /// `YYYY-MM-DD` in UTC.
+    pub day: String,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
 }
 
 #[cfg(test)]

@@ -802,6 +802,109 @@ async fn statistics_per_user(store: DynStore) {
     );
 }
 
+async fn llm_usage_is_counted_per_user_and_key(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let key = domain::ApiKeyId(Uuid::new_v4());
+    let spend = |user_id: UserId, api_key_id, prompt, completion| NewLlmUsage {
+        user_id,
+        api_key_id,
+        query_id: Some(QueryId(Uuid::new_v4())),
+        model: "test-model".into(),
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+    };
+    let before = Utc::now() - Duration::seconds(1);
+    let day = Utc::now() - Duration::days(1);
+    assert_eq!(
+        store
+            .llm_tokens_since(UsageScope::User(ann.id), day)
+            .await
+            .unwrap(),
+        0
+    );
+    store
+        .record_llm_usage(spend(ann.id, None, 100, 20))
+        .await
+        .unwrap();
+    store
+        .record_llm_usage(spend(ann.id, Some(key), 50, 5))
+        .await
+        .unwrap();
+    store
+        .record_llm_usage(spend(bob.id, None, 1000, 1))
+        .await
+        .unwrap();
+    let used = |scope| {
+        let store = store.clone();
+        async move { store.llm_tokens_since(scope, before).await.unwrap() }
+    };
+    assert_eq!(used(UsageScope::User(ann.id)).await, 175);
+    assert_eq!(used(UsageScope::ApiKey(ann.id, key)).await, 55);
+    // The key's tokens belong to its owner only.
+    assert_eq!(used(UsageScope::ApiKey(bob.id, key)).await, 0);
+    assert_eq!(used(UsageScope::User(bob.id)).await, 1001);
+    assert_eq!(
+        store
+            .llm_tokens_since(UsageScope::User(ann.id), Utc::now() + Duration::seconds(5))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store.daily_llm_tokens(ann.id, day).await.unwrap(),
+        vec![DailyLlmTokens {
+            day: Utc::now().format("%Y-%m-%d").to_string(),
+            prompt_tokens: 150,
+            completion_tokens: 25,
+        }]
+    );
+}
+
+async fn sample_values_are_shared_only_when_allowed(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let s = source(&store, ann.id, "one").await;
+    assert!(!s.share_sample_values, "off by default");
+    let allow = DataSourceUpdate {
+        share_sample_values: Some(true),
+        ..Default::default()
+    };
+    assert!(matches!(
+        store.update_data_source(bob.id, s.id, allow.clone()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        !store
+            .get_data_source(ann.id, s.id)
+            .await
+            .unwrap()
+            .share_sample_values
+    );
+    let updated = store.update_data_source(ann.id, s.id, allow).await.unwrap();
+    assert!(updated.share_sample_values);
+    // Other updates leave the setting alone.
+    let renamed = store
+        .update_data_source(
+            ann.id,
+            s.id,
+            DataSourceUpdate {
+                name: Some("renamed".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(renamed.share_sample_values);
+    assert!(
+        store
+            .get_data_source(ann.id, s.id)
+            .await
+            .unwrap()
+            .share_sample_values
+    );
+}
+
 /// Each read the embedded store caches, read again right after every kind of
 /// write that changes its answer.
 async fn reads_follow_writes(store: DynStore) {
@@ -958,4 +1061,6 @@ store_suite!(
     auth_tokens_are_single_use,
     deleting_a_user_cascades,
     statistics_per_user,
+    llm_usage_is_counted_per_user_and_key,
+    sample_values_are_shared_only_when_allowed,
 );

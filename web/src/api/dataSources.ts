@@ -1,6 +1,6 @@
 import { api } from './client';
 import { asPage } from './normalize';
-import type { DataSource, InsightsResponse, Page, Preview, Profile } from './types';
+import type { DataSource, InsightsResponse, Narration, Page, Preview, Profile } from './types';
 
 export const listDataSources = (page = 1, page_size = 20) =>
   api.get<Page<DataSource>>('/data-sources', { params: { page, page_size } }).then((r) => asPage(r.data, page, page_size));
@@ -13,7 +13,7 @@ export interface ColumnUpdate {
   synonyms?: string[];
 }
 
-export const updateDataSource = (id: string, body: { name?: string; description?: string; columns?: ColumnUpdate[] }) =>
+export const updateDataSource = (id: string, body: { name?: string; description?: string; columns?: ColumnUpdate[]; share_sample_values?: boolean }) =>
   api.put<DataSource>(`/data-sources/${id}`, body).then((r) => r.data);
 
 export const deleteDataSource = (id: string) => api.delete(`/data-sources/${id}`).then(() => undefined);
@@ -54,3 +54,6 @@ export const uploadFile = (
     })
     .then((r) => r.data);
 };
+
+/** Asks the configured language model to word the insights; every number it writes is checked against the findings. */
+export const narrateInsights = (id: string) => api.post<Narration>(`/data-sources/${id}/insights/narration`).then((r) => r.data);

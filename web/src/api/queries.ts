@@ -1,9 +1,10 @@
 import { api } from './client';
 import { asPage } from './normalize';
-import type { AskResponse, Page, QueryRecord } from './types';
+import type { AskResponse, NlEngine, Page, QueryRecord } from './types';
 
-export const askQuestion = (data_source_id: string, query_text: string) =>
-  api.post<AskResponse>('/queries/natural-language', { data_source_id, query_text }).then((r) => r.data);
+/** Asks a question; `engine` overrides the server's default (e.g. `llm` for "ask the AI"). */
+export const askQuestion = (data_source_id: string, query_text: string, engine?: NlEngine) =>
+  api.post<AskResponse>('/queries/natural-language', { data_source_id, query_text, ...(engine ? { engine } : {}) }).then((r) => r.data);
 
 export const executeSql = (data_source_id: string, sql: string) =>
   api.post<QueryRecord>('/queries/execute', { data_source_id, sql }).then((r) => r.data);

@@ -225,7 +225,10 @@ export interface paths {
         };
         /** One data source. */
         get: operations["get_source"];
-        /** Renames a data source, sets its description, or annotates its columns. */
+        /**
+         * Renames a data source, sets its description, annotates its columns, or
+         *     allows sample values in language-model prompts.
+         */
         put: operations["update_source"];
         post?: never;
         /** Deletes a data source and its files. Its query history stays, detached. */
@@ -251,6 +254,28 @@ export interface paths {
         get: operations["insights"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{id}/insights/narration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A short summary of the insights written by the language model, in which
+         *     every number is one of the computed findings' (otherwise it is dropped,
+         *     `status: dropped`). Sends the findings — titles can name values such as
+         *     the top product — to the configured model; cached per snapshot version.
+         */
+        post: operations["narrate_insights"];
         delete?: never;
         options?: never;
         head?: never;
@@ -482,7 +507,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Queries per day by type, execution times, most-queried sources and storage by source. */
+        /**
+         * Queries and language-model tokens per day, execution times, most-queried
+         *     sources, storage by source, and the day's AI allowance.
+         */
         get: operations["usage"];
         put?: never;
         post?: never;
@@ -701,6 +729,13 @@ export interface components {
          *     questions it can answer instead. Recorded in the history like answers.
          */
         Clarification: {
+            /**
+             * @description Whether asking again with `engine: "llm"` can help: a language model
+             *     is configured and only the rules engine has tried.
+             */
+            ai_available: boolean;
+            /** @description `rules` or `llm`: the engine that asked back. */
+            engine: components["schemas"]["NlEngine"];
             /** Format: uuid */
             id: string;
             message: string;
@@ -864,6 +899,11 @@ export interface components {
             name: string;
             /** Format: int64 */
             row_count: number;
+            /**
+             * @description Whether questions sent to the language model may include distinct
+             *     values of low-cardinality columns (off until you allow it).
+             */
+            share_sample_values: boolean;
             status: components["schemas"]["SourceStatus"];
             status_message?: string | null;
             /**
@@ -904,6 +944,13 @@ export interface components {
             aggregation: number;
             /** @description `YYYY-MM-DD` (UTC). */
             day: string;
+            /** Format: int64 */
+            llm_completion_tokens: number;
+            /**
+             * Format: int64
+             * @description Language-model tokens spent that day.
+             */
+            llm_prompt_tokens: number;
             /** Format: int64 */
             natural_language: number;
             /** Format: int64 */
@@ -967,6 +1014,8 @@ export interface components {
             cache: string;
             /** @description `memory` or `redis`. */
             cache_backend: string;
+            /** @description `configured` when questions can go to a language model, `off` otherwise. */
+            llm: string;
             /** @description `ok` when every backing service answers, `degraded` otherwise. */
             status: string;
             /** @description `ok` or `error`. */
@@ -1087,6 +1136,29 @@ export interface components {
              */
             prompt_tokens: number;
         };
+        /** @description The caller's language-model usage against the daily allowance. */
+        LlmUsage: {
+            /** Format: int64 */
+            completion_tokens_30d: number;
+            /** @description Whether this server has a language model configured. */
+            configured: boolean;
+            /**
+             * Format: int64
+             * @description Tokens allowed per UTC day (0: no limit).
+             */
+            daily_token_budget: number;
+            model?: string | null;
+            /**
+             * Format: int64
+             * @description Tokens over the last 30 days.
+             */
+            prompt_tokens_30d: number;
+            /**
+             * Format: int64
+             * @description Tokens (prompt plus completion) spent since midnight UTC.
+             */
+            tokens_today: number;
+        };
         LoginRequest: {
             email: string;
             password: string;
@@ -1108,6 +1180,24 @@ export interface components {
         };
         MessageBody: {
             message: string;
+        };
+        /** @description A summary of the insights. */
+        Narration: {
+            /** @description Whether this summary was written before for the same snapshot (no new tokens). */
+            cached: boolean;
+            /** Format: int64 */
+            completion_tokens: number;
+            model: string;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /** @description Why there is no text. */
+            reason?: string | null;
+            /**
+             * @description `narrated`, `dropped` (the model's text had numbers that are not in
+             *     the findings, so it is not shown) or `empty` (no findings to word).
+             */
+            status: string;
+            text?: string | null;
         };
         /**
          * @description Which engine answers a question in plain English: the offline `rules`
@@ -1307,6 +1397,8 @@ export interface components {
             columns?: components["schemas"]["ColumnNotes"][] | null;
             description?: string | null;
             name?: string | null;
+            /** @description Allow (or stop) sending distinct values of low-cardinality columns to the language model. */
+            share_sample_values?: boolean | null;
         };
         UpdateVisualization: {
             chart_type?: null | components["schemas"]["ChartType"];
@@ -1327,6 +1419,7 @@ export interface components {
         Usage: {
             /** Format: double */
             avg_execution_ms: number;
+            llm: components["schemas"]["LlmUsage"];
             /** Format: int64 */
             p95_execution_ms: number;
             /** @description Every day of the last 30, oldest first, zeros included. */
@@ -1899,6 +1992,54 @@ export interface operations {
             };
         };
     };
+    narrate_insights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Narration"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no language model is configured (`llm_not_configured`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the daily AI token allowance is used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the language model did not answer (`llm_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     preview: {
         parameters: {
             query?: {
@@ -2110,7 +2251,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description invalid question, or engine `llm` without a configured model */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate limit, or the daily AI token allowance is used up (`llm_budget_exceeded`) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

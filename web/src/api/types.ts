@@ -41,8 +41,11 @@ export type ChartSpec = Schemas['ChartSpec'];
 
 export type Insight = Schemas['Insight'];
 export type InsightsResponse = Schemas['InsightReport'];
+export type Narration = Schemas['Narration'];
 
 export type Interpretation = Schemas['Interpretation'];
+export type LlmTrace = Schemas['LlmTrace'];
+export type NlEngine = Schemas['NlEngine'];
 export type ResultData = Schemas['ResultData'];
 export type QueryVisualization = Schemas['ChartView'];
 export type QueryRecord = Schemas['QueryView'];

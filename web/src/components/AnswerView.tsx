@@ -9,6 +9,7 @@ import { formatCount } from '../lib/format';
 import { Alert } from './Alert';
 import { ChartTypeSwitcher } from './ChartTypeSwitcher';
 import { ChartView } from './charts/ChartView';
+import { AiTrace } from './AiTrace';
 import { InterpretationChips } from './InterpretationChips';
 import { ResultTable } from './ResultTable';
 import { SqlPanel } from './SqlPanel';
@@ -79,6 +80,8 @@ export function AnswerView({
     <article className="space-y-4" aria-label="Answer">
       {record.interpretation ? (
         <InterpretationChips interpretation={record.interpretation} engine={record.engine} confidence={record.confidence} />
+      ) : record.llm ? (
+        <AiTrace trace={record.llm} />
       ) : (
         <p className="text-sm text-slate-700">
           <span className="font-medium">{record.query_type === 'sql' ? 'SQL query' : 'Question'}: </span>

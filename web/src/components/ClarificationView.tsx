@@ -1,7 +1,10 @@
-import { HelpCircle } from 'lucide-react';
+import { HelpCircle, Sparkles } from 'lucide-react';
 
-/** The engine was not sure: show its message and the questions it can answer instead. */
-export function ClarificationView({ message, suggestions, onPick }: { message: string; suggestions: string[]; onPick: (q: string) => void }) {
+/**
+ * The engine was not sure: show its message and the questions it can answer
+ * instead, and, when a language model is configured, offer to ask it.
+ */
+export function ClarificationView({ message, suggestions, onPick, onAskAi, busy }: { message: string; suggestions: string[]; onPick: (q: string) => void; onAskAi?: () => void; busy?: boolean }) {
   return (
     <div className="card border-amber-200 bg-amber-50" role="status">
       <div className="flex items-start gap-2">
@@ -21,6 +24,11 @@ export function ClarificationView({ message, suggestions, onPick }: { message: s
                 ))}
               </ul>
             </>
+          )}
+          {onAskAi && (
+            <button type="button" className="btn-secondary btn-sm mt-3" onClick={onAskAi} disabled={busy}>
+              <Sparkles size={14} aria-hidden /> {busy ? 'Asking the AI…' : 'Ask the AI'}
+            </button>
           )}
         </div>
       </div>

@@ -52,7 +52,7 @@ it('asks, shows clarification suggestions, and answers the picked one; history r
   await waitFor(() => expect(input).toBeEnabled());
   await user.type(input, 'sales?');
   await user.click(screen.getByRole('button', { name: 'Ask' }));
-  expect(askQuestion).toHaveBeenCalledWith('d1', 'sales?');
+  expect(askQuestion).toHaveBeenCalledWith('d1', 'sales?', undefined);
   expect(await screen.findByText('Which number do you mean?')).toBeInTheDocument();
   const suggestion = screen.getAllByRole('button', { name: 'total sales by city' });
   await user.click(suggestion[suggestion.length - 1]);
@@ -76,4 +76,29 @@ it('shows the API error when a question fails', async () => {
   await user.type(input, 'profit by city');
   await user.click(screen.getByRole('button', { name: 'Ask' }));
   expect(await screen.findByRole('alert')).toHaveTextContent('No column matches “profit”.');
+});
+
+it('offers "Ask the AI" on a rules clarification and shows how the AI answered', async () => {
+  vi.mocked(askQuestion)
+    .mockResolvedValueOnce(clarification({ message: 'Which number do you mean?', ai_available: true }))
+    .mockResolvedValueOnce({
+      ...answered,
+      interpretation: null,
+      engine: 'llm',
+      llm: { model: 'local-model', explanation: 'Total per city.', assumptions: [], prompt_tokens: 900, completion_tokens: 40, attempts: 1 },
+    });
+  render(
+    <MemoryRouter initialEntries={['/analysis?source=d1']}>
+      <Analysis />
+    </MemoryRouter>,
+  );
+  const user = userEvent.setup();
+  const input = await screen.findByLabelText('Your question');
+  await waitFor(() => expect(input).toBeEnabled());
+  await user.type(input, 'where do people splurge');
+  await user.click(screen.getByRole('button', { name: 'Ask' }));
+  await user.click(await screen.findByRole('button', { name: 'Ask the AI' }));
+  expect(askQuestion).toHaveBeenLastCalledWith('d1', 'where do people splurge', 'llm');
+  expect(await screen.findByText('Total per city.')).toBeInTheDocument();
+  expect(screen.getByRole('list', { name: 'Interpretation' })).toHaveTextContent('940 tokens');
 });

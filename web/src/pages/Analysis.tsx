@@ -4,7 +4,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../api/client';
 import { getSuggestions, listDataSources } from '../api/dataSources';
 import { askQuestion, executeSql, getQuery } from '../api/queries';
-import type { Clarification, QueryRecord } from '../api/types';
+import type { Clarification, NlEngine, QueryRecord } from '../api/types';
 import { Alert } from '../components/Alert';
 import { AnswerView } from '../components/AnswerView';
 import { ClarificationView } from '../components/ClarificationView';
@@ -20,7 +20,7 @@ import { useSessionHistory } from '../store/history';
 
 type Current =
   | { kind: 'answer'; record: QueryRecord }
-  | { kind: 'clarification'; question: string; message: string; suggestions: string[] }
+  | { kind: 'clarification'; question: string; message: string; suggestions: string[]; aiAvailable: boolean }
   | null;
 
 export default function Analysis() {
@@ -45,16 +45,16 @@ export default function Analysis() {
 
   const suggestions = useAsync(() => (sourceId ? getSuggestions(sourceId) : Promise.resolve([])), [sourceId]);
 
-  async function ask(q: string, sid = sourceId) {
+  async function ask(q: string, sid = sourceId, engine?: NlEngine) {
     if (!sid) return setError('Choose a data source first.');
     setQuestion(q);
     setBusy('ask');
     setError(null);
     try {
-      const r = await askQuestion(sid, q);
+      const r = await askQuestion(sid, q, engine);
       if (r.status === 'needs_clarification') {
         const c = r as Clarification;
-        setCurrent({ kind: 'clarification', question: q, message: c.message ?? 'Can you say that differently?', suggestions: c.suggestions ?? [] });
+        setCurrent({ kind: 'clarification', question: q, message: c.message ?? 'Can you say that differently?', suggestions: c.suggestions ?? [], aiAvailable: c.ai_available === true });
         addHistory({ question: q, dataSourceId: sid, kind: 'natural_language', status: 'clarification' });
       } else {
         const rec = r as QueryRecord;
@@ -161,7 +161,15 @@ export default function Analysis() {
             </div>
             {error && <Alert>{error}</Alert>}
             {busy && <Spinner label={busy === 'sql' ? 'Running SQL…' : busy === 'load' ? 'Opening query…' : 'Working out the answer…'} />}
-            {current?.kind === 'clarification' && <ClarificationView message={current.message} suggestions={current.suggestions} onPick={(q) => ask(q)} />}
+            {current?.kind === 'clarification' && (
+              <ClarificationView
+                message={current.message}
+                suggestions={current.suggestions}
+                onPick={(q) => ask(q)}
+                onAskAi={current.aiAvailable ? () => ask(current.question, sourceId, 'llm') : undefined}
+                busy={busy === 'ask'}
+              />
+            )}
             {current?.kind === 'answer' && (
               <AnswerView
                 record={current.record}

@@ -7,6 +7,7 @@ import { Alert } from '../components/Alert';
 import { StatusBadge, TypeBadge } from '../components/Badges';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ColumnsEditor } from '../components/datasource/ColumnsEditor';
+import { AiSharingToggle } from '../components/datasource/AiSharingToggle';
 import { InsightsTab } from '../components/datasource/InsightsTab';
 import { PreviewTab } from '../components/datasource/PreviewTab';
 import { ProfileTab } from '../components/datasource/ProfileTab';
@@ -86,6 +87,9 @@ export default function DataSourceDetail() {
         <div><dt className="inline text-slate-500">Added </dt><dd className="inline font-medium">{formatDate(s.created_at)}</dd></div>
         {s.table_name && <div><dt className="inline text-slate-500">SQL table </dt><dd className="inline font-mono text-xs">{s.table_name}</dd></div>}
       </dl>
+      <div className="mb-4">
+        <AiSharingToggle source={s} onSaved={(d) => ds.setData(d)} />
+      </div>
       {s.status === 'error' && s.status_message && <div className="mb-4"><Alert>{s.status_message}</Alert></div>}
       {deleteError && <div className="mb-4"><Alert>{deleteError}</Alert></div>}
       <Tabs id="ds" tabs={TABS} value={tab} onChange={setTab} />

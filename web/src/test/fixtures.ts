@@ -77,5 +77,7 @@ export const clarification = (parts: Partial<Clarification> = {}): Clarification
   query_text: '',
   message: '',
   suggestions: [],
+  engine: 'rules',
+  ai_available: false,
   ...parts,
 });

@@ -7,9 +7,11 @@
 //! ```text
 //! answer(client, input, remembered, run) -> Ok(LlmAnswer { reply: { sql, chart, explanation, assumptions }, output, trace })
 //!                             | Err(LlmError::Unavailable | NoAnswer | Fatal)
+//! narrate::narrate(client, table, facts) -> a summary whose every number is a fact's
 //! ```
 
 mod client;
+pub mod narrate;
 pub mod prompt;
 pub mod reply;
 

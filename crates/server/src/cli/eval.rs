@@ -28,10 +28,12 @@ pub struct EvalArgs {
     pub engine: EngineArgs,
 }
 
-/// Predictions, and the seconds each question took.
+/// Predictions, the engine that answered each (`None`: no answer), and the
+/// seconds each question took.
 pub struct Predicted {
     pub items: Vec<Item>,
     pub predictions: Vec<Prediction>,
+    pub engines: Vec<Option<domain::NlEngine>>,
     pub seconds: Vec<f64>,
 }
 
@@ -52,6 +54,7 @@ pub async fn predict(
     let sandbox = engine::Sandbox::new(engine::SandboxLimits::default())?;
     let mut tables: HashMap<String, Result<LocalTable, String>> = HashMap::new();
     let mut predictions = Vec::with_capacity(items.len());
+    let mut engines = Vec::with_capacity(items.len());
     let mut seconds = Vec::with_capacity(items.len());
     for item in &items {
         if !tables.contains_key(&item.table) {
@@ -65,6 +68,7 @@ pub async fn predict(
             Ok(t) => t,
             Err(e) => {
                 predictions.push(Prediction::error(&item.id, e));
+                engines.push(None);
                 continue;
             }
         };
@@ -74,19 +78,27 @@ pub async fn predict(
             .and_then(|d| parse_day(d).ok())
             .unwrap_or_else(|| chrono::Utc::now().date_naive());
         let started = Instant::now();
-        let prediction = match table.answer(&sandbox, asker, &item.question, today).await {
-            Ok(LocalAnswer::Clarify { message, .. }) => Prediction::abstained(&item.id, &message),
-            Ok(LocalAnswer::Answered { sql, result, .. }) => {
-                Prediction::answer(&item.id, &result, &sql)
+        let (prediction, engine) = match table.answer(&sandbox, asker, &item.question, today).await
+        {
+            Ok(LocalAnswer::Clarify { message, .. }) => {
+                (Prediction::abstained(&item.id, &message), None)
             }
-            Err(e) => Prediction::error(&item.id, &e.to_string()),
+            Ok(LocalAnswer::Answered {
+                sql,
+                result,
+                engine,
+                ..
+            }) => (Prediction::answer(&item.id, &result, &sql), Some(engine)),
+            Err(e) => (Prediction::error(&item.id, &e.to_string()), None),
         };
         seconds.push(started.elapsed().as_secs_f64());
         predictions.push(prediction);
+        engines.push(engine);
     }
     Ok(Predicted {
         items,
         predictions,
+        engines,
         seconds,
     })
 }
@@ -97,6 +109,7 @@ pub async fn run(args: EvalArgs) -> anyhow::Result<()> {
     let Predicted {
         items,
         predictions,
+        engines,
         mut seconds,
     } = predict(&args.dir, &asker, args.limit).await?;
     if let Some(out) = &args.out {
@@ -118,6 +131,23 @@ pub async fn run(args: EvalArgs) -> anyhow::Result<()> {
             "level {level}: {right}/{total} = {:.3}",
             *right as f64 / *total as f64
         );
+    }
+    // Which engine gave the right and the wrong answers (telling for `auto`).
+    for engine in [domain::NlEngine::Rules, domain::NlEngine::Llm] {
+        let (answered, by): (Vec<Item>, Vec<Prediction>) = items
+            .iter()
+            .zip(&predictions)
+            .zip(&engines)
+            .filter(|(_, e)| **e == Some(engine))
+            .map(|((i, p), _)| (i.clone(), p.clone()))
+            .unzip();
+        if !answered.is_empty() {
+            let part = score(&answered, &by);
+            println!(
+                "answered by {engine}: {} right, {} wrong",
+                part.right, part.wrong
+            );
+        }
     }
     seconds.sort_by(f64::total_cmp);
     let median = seconds.get(seconds.len() / 2).copied().unwrap_or(0.0);

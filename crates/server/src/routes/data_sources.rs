@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(profile))
         .routes(routes!(suggestions))
         .routes(routes!(insights))
+        .routes(routes!(narrate_insights))
 }
 
 /// A data source as the API shows it.
@@ -61,6 +62,9 @@ pub struct DataSourceView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_synced_at: Option<DateTime<Utc>>,
+    /// Whether questions sent to the language model may include distinct
+    /// values of low-cardinality columns (off until you allow it).
+    pub share_sample_values: bool,
 }
 
 impl DataSourceView {
@@ -80,6 +84,7 @@ impl DataSourceView {
             created_at: source.created_at,
             updated_at: source.updated_at,
             last_synced_at: source.last_synced_at,
+            share_sample_values: source.share_sample_values,
         }
     }
 }
@@ -233,9 +238,12 @@ pub struct UpdateSource {
     pub name: Option<String>,
     pub description: Option<String>,
     pub columns: Option<Vec<ColumnNotes>>,
+    /// Allow (or stop) sending distinct values of low-cardinality columns to the language model.
+    pub share_sample_values: Option<bool>,
 }
 
-/// Renames a data source, sets its description, or annotates its columns.
+/// Renames a data source, sets its description, annotates its columns, or
+/// allows sample values in language-model prompts.
 #[utoipa::path(put, path = "/api/v1/data-sources/{id}", tag = "data sources",
     params(("id" = String, Path)), request_body = UpdateSource, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = DataSourceView), (status = 404), (status = 422)))]
@@ -274,6 +282,7 @@ async fn update_source(
                 name,
                 description,
                 columns_info,
+                share_sample_values: body.share_sample_values,
                 ..Default::default()
             },
         )
@@ -450,17 +459,22 @@ async fn insights(
     Path(id): Path<DataSourceId>,
 ) -> ApiResult<Json<InsightReport>> {
     let source = owned_source(&state, &user, id).await?;
-    let key = insights_key(&id.to_string(), source.version);
+    Ok(Json(load_insights(&state, &source).await?))
+}
+
+/// The insights report of the source's current snapshot, computed once per version.
+async fn load_insights(state: &AppState, source: &DataSource) -> ApiResult<InsightReport> {
+    let key = insights_key(&source.id.to_string(), source.version);
     if let Some(bytes) = state.cache.get(&key).await {
         if let Ok(cached) = serde_json::from_slice::<InsightReport>(&bytes) {
-            return Ok(Json(cached));
+            return Ok(cached);
         }
     }
     let snapshot = source
         .file_path
         .as_deref()
         .ok_or(ApiError::NotFound("data snapshot"))?;
-    let path = crate::querying::snapshot_path(&state, snapshot).await?;
+    let path = crate::querying::snapshot_path(state, snapshot).await?;
     let columns: Vec<engine::insights::InsightColumn> = source
         .columns_info
         .0
@@ -474,5 +488,30 @@ async fn insights(
     if let Ok(bytes) = serde_json::to_vec(&report) {
         state.cache.set(&key, Arc::from(bytes), INSIGHTS_TTL).await;
     }
-    Ok(Json(report))
+    Ok(report)
+}
+
+/// A short summary of the insights written by the language model, in which
+/// every number is one of the computed findings' (otherwise it is dropped,
+/// `status: dropped`). Sends the findings — titles can name values such as
+/// the top product — to the configured model; cached per snapshot version.
+#[utoipa::path(post, path = "/api/v1/data-sources/{id}/insights/narration", tag = "data sources",
+    params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = crate::narration::Narration), (status = 404),
+        (status = 422, description = "no language model is configured (`llm_not_configured`)"),
+        (status = 429, description = "the daily AI token allowance is used up"),
+        (status = 503, description = "the language model did not answer (`llm_unavailable`)")))]
+async fn narrate_insights(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<DataSourceId>,
+) -> ApiResult<Json<crate::narration::Narration>> {
+    let source = owned_source(&state, &user, id).await?;
+    if state.llm.is_none() {
+        return Err(crate::nl::AskError::LlmNotConfigured.into());
+    }
+    let report = load_insights(&state, &source).await?;
+    Ok(Json(
+        crate::narration::narrate(&state, (&user).into(), &source, &report).await?,
+    ))
 }

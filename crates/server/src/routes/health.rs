@@ -25,6 +25,8 @@ pub struct Health {
     pub cache: &'static str,
     /// `memory` or `redis`.
     pub cache_backend: &'static str,
+    /// `configured` when questions can go to a language model, `off` otherwise.
+    pub llm: &'static str,
 }
 
 /// Reports the server version and whether the metadata store and cache answer.
@@ -58,6 +60,11 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             store_backend: state.store.backend(),
             cache: if cache_ok { "ok" } else { "error" },
             cache_backend: state.cache.backend(),
+            llm: if state.llm.is_some() {
+                "configured"
+            } else {
+                "off"
+            },
         }),
     )
 }

@@ -161,6 +161,11 @@ pub struct Clarification {
     pub query_text: String,
     pub message: String,
     pub suggestions: Vec<String>,
+    /// `rules` or `llm`: the engine that asked back.
+    pub engine: domain::NlEngine,
+    /// Whether asking again with `engine: "llm"` can help: a language model
+    /// is configured and only the rules engine has tried.
+    pub ai_available: bool,
 }
 
 /// The answer to a question, or a clarification (tell them apart by `status`).
@@ -175,7 +180,9 @@ pub enum AskResponse {
 /// or a clarification with suggestions when the question cannot be grounded.
 #[utoipa::path(post, path = "/api/v1/queries/natural-language", tag = "queries", request_body = QuestionRequest,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = AskResponse), (status = 404), (status = 422)))]
+    responses((status = 200, body = AskResponse), (status = 404),
+        (status = 422, description = "invalid question, or engine `llm` without a configured model"),
+        (status = 429, description = "rate limit, or the daily AI token allowance is used up (`llm_budget_exceeded`)")))]
 async fn natural_language(
     State(state): State<AppState>,
     _limit: RateLimit<Queries>,
@@ -184,7 +191,7 @@ async fn natural_language(
 ) -> ApiResult<Json<AskResponse>> {
     let outcome = crate::nl::ask_and_record(
         &state,
-        user.id(),
+        (&user).into(),
         body.data_source_id,
         &body.query_text,
         body.engine,
@@ -200,12 +207,15 @@ async fn natural_language(
             query_id,
             message,
             suggestions,
+            engine,
         } => AskResponse::NeedsClarification(Clarification {
             id: query_id,
             status: "needs_clarification",
             query_text: body.query_text,
             message,
             suggestions,
+            engine,
+            ai_available: state.llm.is_some() && engine == domain::NlEngine::Rules,
         }),
     }))
 }

@@ -1,4 +1,5 @@
-//! `/api/v1/stats`: the dashboard counters and usage over the last 30 days.
+//! `/api/v1/stats`: the dashboard counters and usage over the last 30 days,
+//! language-model tokens included.
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, Json};
@@ -99,6 +100,24 @@ pub struct DayCount {
     pub natural_language: i64,
     pub sql: i64,
     pub aggregation: i64,
+    /// Language-model tokens spent that day.
+    pub llm_prompt_tokens: i64,
+    pub llm_completion_tokens: i64,
+}
+
+/// The caller's language-model usage against the daily allowance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LlmUsage {
+    /// Whether this server has a language model configured.
+    pub configured: bool,
+    pub model: Option<String>,
+    /// Tokens (prompt plus completion) spent since midnight UTC.
+    pub tokens_today: i64,
+    /// Tokens allowed per UTC day (0: no limit).
+    pub daily_token_budget: u64,
+    /// Tokens over the last 30 days.
+    pub prompt_tokens_30d: i64,
+    pub completion_tokens_30d: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -125,9 +144,11 @@ pub struct Usage {
     pub p95_execution_ms: i64,
     pub top_data_sources: Vec<SourceUsage>,
     pub storage_by_source: Vec<SourceStorage>,
+    pub llm: LlmUsage,
 }
 
-/// Queries per day by type, execution times, most-queried sources and storage by source.
+/// Queries and language-model tokens per day, execution times, most-queried
+/// sources, storage by source, and the day's AI allowance.
 #[utoipa::path(get, path = "/api/v1/stats/usage", tag = "statistics",
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Usage)))]
 async fn usage(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Usage>> {
@@ -146,6 +167,8 @@ async fn usage(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Js
                     natural_language: 0,
                     sql: 0,
                     aggregation: 0,
+                    llm_prompt_tokens: 0,
+                    llm_completion_tokens: 0,
                 },
             )
         })
@@ -157,6 +180,26 @@ async fn usage(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Js
                 "sql" => day.sql += row.count,
                 _ => day.aggregation += row.count,
             }
+        }
+    }
+    let today = now.format("%Y-%m-%d").to_string();
+    let mut llm = LlmUsage {
+        configured: state.llm.is_some(),
+        model: state.llm.as_ref().map(|l| l.model().to_string()),
+        tokens_today: 0,
+        daily_token_budget: state.settings.llm_daily_tokens_per_user,
+        prompt_tokens_30d: 0,
+        completion_tokens_30d: 0,
+    };
+    for row in state.store.daily_llm_tokens(user.id(), since).await? {
+        if row.day == today {
+            llm.tokens_today = row.prompt_tokens + row.completion_tokens;
+        }
+        llm.prompt_tokens_30d += row.prompt_tokens;
+        llm.completion_tokens_30d += row.completion_tokens;
+        if let Some(day) = days.get_mut(&row.day) {
+            day.llm_prompt_tokens = row.prompt_tokens;
+            day.llm_completion_tokens = row.completion_tokens;
         }
     }
     let times = state.store.execution_times(user.id(), since).await?;
@@ -193,6 +236,7 @@ async fn usage(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Js
         p95_execution_ms: p95,
         top_data_sources: top,
         storage_by_source: storage,
+        llm,
     }))
 }
 

@@ -2,7 +2,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { getUsage } from '../../api/stats';
 import { useAsync } from '../../hooks/useAsync';
 
-/** Queries per day (questions vs SQL); hidden when the server has no usage yet. */
+/** Queries per day (questions vs SQL) and the AI tokens spent today; hidden when the server has no usage yet. */
 export function UsageChart() {
   const u = useAsync(() => getUsage(), []);
   const days = u.data?.queries_per_day ?? [];
@@ -15,6 +15,12 @@ export function UsageChart() {
       {typeof u.data?.avg_execution_ms === 'number' && (
         <p className="mb-2 text-xs text-slate-500">
           average {Math.round(u.data.avg_execution_ms)} ms{typeof u.data.p95_execution_ms === 'number' && ` · p95 ${Math.round(u.data.p95_execution_ms)} ms`}
+        </p>
+      )}
+      {u.data?.llm.configured && (
+        <p className="mb-2 text-xs text-slate-500" data-testid="ai-tokens">
+          AI ({u.data.llm.model}): {u.data.llm.tokens_today.toLocaleString()} tokens today
+          {u.data.llm.daily_token_budget > 0 && ` of ${u.data.llm.daily_token_budget.toLocaleString()}`}
         </p>
       )}
       <div className="h-48">
