@@ -103,6 +103,9 @@ where
                 }
                 | LlmError::NoAnswer {
                     usage, attempts, ..
+                }
+                | LlmError::Declined {
+                    usage, attempts, ..
                 } => (*usage, *attempts),
                 LlmError::Fatal(_) => (Usage::default(), 0),
             };

@@ -694,3 +694,25 @@ async fn narration_needs_a_configured_model() {
         .unwrap();
     assert_eq!(health["llm"], "off");
 }
+
+#[tokio::test]
+async fn the_model_can_say_the_table_cannot_answer() {
+    let (app, script, token, id) = app_with_llm().await;
+    script.push(Reply::Content(
+        json!({"sql": "SELECT 'cannot answer' AS note", "chart": "table",
+               "explanation": "The table has no cost column.", "assumptions": []})
+        .to_string(),
+    ));
+    let (status, answer) = ask(&app, &token, &id, "what was our profit margin", "llm").await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["status"], "needs_clarification");
+    assert_eq!(answer["engine"], "llm");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("The table has no cost column."),
+        "{answer}"
+    );
+    assert_eq!(script.requests().len(), 1, "a refusal is not repaired");
+}

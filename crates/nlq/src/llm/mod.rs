@@ -63,6 +63,13 @@ pub enum LlmError<E> {
         usage: Usage,
         attempts: u32,
     },
+    /// The model said the table cannot answer the question (`reason`: why).
+    #[error("the table cannot answer that{}", if reason.is_empty() { String::new() } else { format!(": {reason}") })]
+    Declined {
+        reason: String,
+        usage: Usage,
+        attempts: u32,
+    },
     #[error("{0}")]
     Fatal(E),
 }
@@ -105,6 +112,13 @@ where
         };
         usage += completion.usage;
         problem = match reply::parse(&completion.content) {
+            Ok(reply) if reply.declines() => {
+                return Err(LlmError::Declined {
+                    reason: reply.explanation,
+                    usage,
+                    attempts,
+                })
+            }
             Ok(reply) => match run(reply.sql.clone()).await {
                 Ok(output) => return Ok(accepted(client, reply, output, usage, attempts)),
                 Err(RunFailure::Fatal(e)) => return Err(LlmError::Fatal(e)),

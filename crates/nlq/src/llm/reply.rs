@@ -62,6 +62,18 @@ fn as_json(text: &str) -> Option<LlmReply> {
     })
 }
 
+/// The SQL the prompt asks for when the columns cannot answer the question.
+pub const DECLINE_SQL: &str = "SELECT 'cannot answer' AS note";
+
+impl LlmReply {
+    /// Whether the model said the table cannot answer (the prompt's
+    /// [`DECLINE_SQL`], however it is spaced or cased, and reading no table).
+    pub fn declines(&self) -> bool {
+        let sql = self.sql.to_ascii_lowercase();
+        sql.contains("'cannot answer'") && !sql.contains(" from ")
+    }
+}
+
 fn sql_in_text(text: &str) -> Option<String> {
     if let Some(fenced) = text.split("```sql").nth(1) {
         return fenced.split("```").next().map(str::to_string);
@@ -96,6 +108,18 @@ fn query_start(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declined_question_is_recognized() {
+        let declined = parse(
+            r#"{"sql": "select 'cannot answer' as note;", "explanation": "No cost column."}"#,
+        )
+        .unwrap();
+        assert!(declined.declines());
+        let answer =
+            parse(r#"{"sql": "SELECT 'cannot answer' AS note, COUNT(*) FROM data"}"#).unwrap();
+        assert!(!answer.declines());
+    }
 
     #[test]
     fn reads_the_json_object_even_inside_a_fence() {
