@@ -127,6 +127,14 @@ export function registerFlows() {
     assertEq((await page.getByTestId('detail-rows').textContent())?.trim(), '1,000', 'rows on the detail page');
     await page.getByRole('region', { name: 'Data preview' }).locator('tbody tr').first().waitFor();
     await shots(page, outDir, '06-data-source-preview');
+    const share = page.getByLabel('Share sample values with the AI');
+    assertEq(await share.isChecked(), false, 'sample values are not shared by default');
+    const saved = page.waitForResponse((r) => r.url().includes(`/data-sources/${state.source.id}`) && r.request().method() === 'PUT');
+    await share.check();
+    assertEq((await saved).status(), 200, 'sharing setting saved');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Supermarket sales' }).waitFor();
+    assertEq(await page.getByLabel('Share sample values with the AI').isChecked(), true, 'sharing kept after a reload');
     await page.getByRole('tab', { name: 'Column profile' }).click();
     await page.getByRole('tabpanel').getByRole('heading', { name: 'City' }).waitFor();
     await shots(page, outDir, '07-data-source-profile');

@@ -3,8 +3,10 @@
 use crate::generic::impl_metadata_store;
 use crate::Result;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
+use sqlx::Connection;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -39,14 +41,20 @@ impl SqliteStore {
             // the file) and it avoids an fsync per write on the query-history path.
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10));
+        // Migrate on one connection before the pool opens any: a pooled
+        // connection that read the schema before an `ALTER TABLE` can prepare
+        // `SELECT *` against the old column list and fail mid-row.
+        {
+            let mut conn = SqliteConnection::connect_with(&options).await?;
+            sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+            conn.close().await?;
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
         let checkpointer = tokio::spawn(checkpoint_regularly(pool.clone())).abort_handle();
-        let store = Self { pool, checkpointer };
-        store.migrate().await?;
-        Ok(store)
+        Ok(Self { pool, checkpointer })
     }
 
     pub async fn migrate(&self) -> Result<()> {

@@ -11,19 +11,26 @@ import type { DataSource } from '../../api/types';
 export function AiSharingToggle({ source, onSaved }: { source: DataSource; onSaved: (ds: DataSource) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Shown at once; put back if the server refuses.
+  const [checked, setChecked] = useState(source.share_sample_values);
   return (
     <div className="text-sm">
       <label className="inline-flex items-center gap-2">
         <input
           type="checkbox"
-          checked={source.share_sample_values}
+          checked={checked}
           disabled={busy}
           onChange={async (e) => {
+            const wanted = e.target.checked;
+            setChecked(wanted);
             setBusy(true);
             setError(null);
             try {
-              onSaved(await updateDataSource(source.id, { share_sample_values: e.target.checked }));
+              const saved = await updateDataSource(source.id, { share_sample_values: wanted });
+              setChecked(saved.share_sample_values);
+              onSaved(saved);
             } catch (err) {
+              setChecked(!wanted);
               setError(errorMessage(err));
             } finally {
               setBusy(false);
@@ -33,7 +40,7 @@ export function AiSharingToggle({ source, onSaved }: { source: DataSource; onSav
         Share sample values with the AI
       </label>
       <p className="text-xs text-slate-500">
-        {source.share_sample_values
+        {checked
           ? 'Questions sent to the language model include a few distinct values of columns with few values.'
           : 'The language model sees column names, types and statistics only, never values.'}
       </p>
