@@ -261,6 +261,10 @@ pub async fn ask_and_record(
             )
         }
     };
+    let tokens = details
+        .llm
+        .as_ref()
+        .map(|t| (t.prompt_tokens, t.completion_tokens));
     let chart = chart_for(&run.result, Some(title), chart_hint);
     let cached = run.cached;
     let data = serde_json::to_value(ResultData::with_named_value(run.result))?;
@@ -268,13 +272,13 @@ pub async fn ask_and_record(
         .store
         .create_query(record(Some(sql), details, data, run.execution_time_ms))
         .await?;
-    if let Some(trace) = &query.details.as_ref().and_then(|d| d.0.llm.clone()) {
+    if let Some((prompt_tokens, completion_tokens)) = tokens {
         record_usage(
             state,
             caller,
             Some(query.id),
-            trace.prompt_tokens,
-            trace.completion_tokens,
+            prompt_tokens,
+            completion_tokens,
         )
         .await?;
     }

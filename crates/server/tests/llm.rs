@@ -652,16 +652,11 @@ async fn insight_narration_keeps_only_numbers_the_findings_have() {
     for _ in 0..3 {
         script.push(Reply::Status(500, "down".into(), None));
     }
-    let response = app
-        .authed(
-            reqwest::Method::POST,
-            &format!("/api/v1/data-sources/{third}/insights/narration"),
-            &token,
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(error_code(response, 503).await, "llm_unavailable");
+    let (status, down) = narrate(&app, &token, third).await;
+    assert_eq!(
+        (status, &down["error"]["code"]),
+        (503, &json!("llm_unavailable"))
+    );
 
     // Narration tokens count like question tokens.
     let usage = app.get_ok("/api/v1/stats/usage", &token).await;
@@ -676,16 +671,11 @@ async fn narration_needs_a_configured_model() {
         .upload_ok(&token, "sales.csv", shared_table("supermarket_sales.csv"))
         .await;
     let id = source["id"].as_str().unwrap();
-    let response = app
-        .authed(
-            reqwest::Method::POST,
-            &format!("/api/v1/data-sources/{id}/insights/narration"),
-            &token,
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(error_code(response, 422).await, "llm_not_configured");
+    let (status, refused) = narrate(&app, &token, id).await;
+    assert_eq!(
+        (status, &refused["error"]["code"]),
+        (422, &json!("llm_not_configured"))
+    );
     let health = app
         .get("/api/v1/health")
         .await

@@ -507,6 +507,7 @@ async fn narrate_insights(
     Path(id): Path<DataSourceId>,
 ) -> ApiResult<Json<crate::narration::Narration>> {
     let source = owned_source(&state, &user, id).await?;
+    // Refused before the (possibly slow) analysis when no model is configured.
     if state.llm.is_none() {
         return Err(crate::nl::AskError::LlmNotConfigured.into());
     }
