@@ -7,6 +7,7 @@ import { assert, assertEq, test } from './harness.mjs';
 
 const SALES_CSV = '../shared/eval/business-dev/tables/supermarket_sales.csv';
 const PASSWORD = 'E2e-Strong-pass-1!';
+const DEMO = { email: 'demo@insightiq.local', password: 'Demo-pass-2024!' };
 
 /** Full-page screenshots of the current page at desktop (1280) and phone (390) width. */
 async function shots(page, outDir, name) {
@@ -353,4 +354,55 @@ export function registerFlows() {
     await page.goto('/no/such/page');
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
   });
+
+  test('demo sales: insights are drawn, at most eight at first; an answer pinned to the dashboard stays after a reload', async ({ page, outDir }) => {
+    await page.goto('/login');
+    await login(page, DEMO.email, DEMO.password);
+    await page.waitForURL(/\/dashboard/);
+    await page.goto('/data-sources');
+    await page.getByRole('link', { name: 'Demo sales' }).first().click();
+    await page.waitForURL(/\/data-sources\/[0-9a-f-]{36}/);
+    const sourceId = /data-sources\/([0-9a-f-]{36})/.exec(page.url())[1];
+    await page.getByRole('tab', { name: 'Insights' }).click();
+    const cards = page.getByRole('list', { name: 'Insights' }).locator(':scope > li');
+    await cards.first().waitFor({ timeout: 60_000 });
+    const count = await cards.count();
+    assert(count >= 3 && count <= 8, `between 3 and 8 insight cards at first, got ${count}`);
+    // Each drawn finding renders a real chart (an SVG surface), and a line is among them.
+    await page.getByRole('list', { name: 'Insights' }).locator('figure .recharts-surface').first().waitFor();
+    const charts = await page.getByRole('list', { name: 'Insights' }).locator('figure[data-chart-type]').count();
+    assert(charts >= Math.min(3, count), `charts drawn on the insight cards: ${charts} of ${count}`);
+    assert((await page.locator('figure[data-chart-type="line"]').count()) >= 1, 'a trend or anomaly line on the demo sales');
+    await shots(page, outDir, '17-insights-charts');
+    const more = page.getByRole('button', { name: /Show all \d+ findings/ });
+    if (await more.count()) {
+      await more.click();
+      assert((await cards.count()) > count, 'show all lists more findings');
+    }
+    // "Ask about this" runs the finding's SQL on the analysis page.
+    await cards.first().getByRole('link', { name: 'Ask about this' }).click();
+    await page.waitForURL(/\/analysis/);
+    await page.getByRole('region', { name: 'Query result' }).locator('tbody tr').first().waitFor();
+
+    await page.goto(`/analysis?source=${sourceId}`);
+    await page.getByLabel('Your question').fill('total revenue by region');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.locator('figure[data-chart-type="bar"]').waitFor();
+    const pinned = page.waitForResponse((r) => r.url().endsWith('/dashboard/tiles') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Pin to dashboard' }).click();
+    const tile = await (await pinned).json();
+    await page.getByText('Pinned to your dashboard.').waitFor();
+    await page.goto('/dashboard');
+    await page.reload();
+    const board = page.getByRole('list', { name: 'Pinned answers' });
+    const card = board.locator(':scope > li', { hasText: tile.title });
+    await card.waitFor();
+    await card.locator('figure[data-chart-type="bar"] .recharts-bar-rectangle').first().waitFor();
+    await shots(page, outDir, '18-dashboard-pinned');
+    // Remove it again so reruns start from an empty dashboard.
+    await card.getByRole('button', { name: `Remove ${tile.title}` }).click();
+    await card.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Log out' }).first().click();
+    await page.waitForURL(/\/login/);
+  }, { requires: ['/api/v1/data-sources/{id}/insights', '/api/v1/dashboard/tiles'] });
 }

@@ -1,4 +1,4 @@
-// Starts a real InsightIQ server for the browser tests: free port, temp data dir, no demo data.
+// Starts a real InsightIQ server for the browser tests: free port, temp data dir, with the demo account.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -49,7 +49,7 @@ export async function startServer({ webDir, log }) {
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'insightiq-e2e-'));
-  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--no-demo'];
+  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir];
   const child = spawn(bin, args, {
     env: {
       ...process.env,

@@ -61,6 +61,11 @@ pub struct ChartSpec {
     #[serde(default)]
     #[schema(required = true)]
     pub top_n: Option<usize>,
+    /// A column drawn as marked points over a line (anomalous periods): non-null
+    /// only where a point is marked.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub highlight_key: Option<String>,
 }
 
 impl ChartSpec {
@@ -77,6 +82,7 @@ impl ChartSpec {
             number_format: DisplayFormat::Number,
             x_type: None,
             top_n: None,
+            highlight_key: None,
         }
     }
 }
@@ -103,7 +109,8 @@ mod tests {
             serde_json::json!({
                 "chart_type": "line", "title": "Monthly revenue", "x_key": "month",
                 "y_keys": ["revenue"], "series_key": null, "value_key": null, "label": null,
-                "number_format": "currency", "x_type": "time", "top_n": null
+                "number_format": "currency", "x_type": "time", "top_n": null,
+                "highlight_key": null
             })
         );
     }

@@ -51,5 +51,6 @@ id_type!(
     QueryId,
     VisualizationId,
     ApiKeyId,
-    SessionId
+    SessionId,
+    TileId
 );

@@ -1,11 +1,12 @@
 //! Domain vocabulary shared by every crate: typed ids, validated inputs, the
 //! enums stored in the metadata tables, the chart contract, how a question was read, a data source's schema and profile,
-//! SQL quoting and month names. No I/O lives here.
+//! SQL quoting, month names and which measures add up. No I/O lives here.
 
 pub mod chart;
 mod enums;
 mod ids;
 pub mod interpretation;
+pub mod measures;
 pub mod months;
 mod profile;
 mod schema;
@@ -14,7 +15,7 @@ mod validation;
 
 pub use chart::{ChartSpec, DisplayFormat, XType};
 pub use enums::{ChartType, NlEngine, QueryType, SourceStatus, SourceType};
-pub use ids::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId};
+pub use ids::{ApiKeyId, DataSourceId, QueryId, SessionId, TileId, UserId, VisualizationId};
 pub use interpretation::{Interpretation, LlmTrace};
 pub use profile::{ColumnFlags, ColumnProfile, HistogramBin, Profile, Quantiles, ValueCount};
 pub use schema::{

@@ -45,9 +45,13 @@ pub fn result_key(data_source_id: &str, sql: &str, table_versions: &[(String, i6
 /// Insights are recomputed only when the snapshot changes (the key has its version).
 pub const INSIGHTS_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// `insights:{data_source_id}:{version}`.
+/// Bumped when the report's shape or its analyses change, so a shared cache never
+/// serves a report computed by an older server.
+const INSIGHTS_FORMAT: u32 = 2;
+
+/// `insights:v{format}:{data_source_id}:{version}`.
 pub fn insights_key(data_source_id: &str, version: i64) -> String {
-    format!("insights:{data_source_id}:{version}")
+    format!("insights:v{INSIGHTS_FORMAT}:{data_source_id}:{version}")
 }
 
 /// `preview:{data_source_id}:{version}:{offset}:{limit}`.

@@ -316,3 +316,45 @@ async fn insights_are_found_explained_and_reproducible() {
         .unwrap();
     assert_eq!(other.status(), 404);
 }
+
+#[tokio::test]
+async fn supermarket_insights_fold_derived_columns_and_carry_their_charts() {
+    // Tax 5%, Total, cogs and gross income are fixed multiples of one another in this
+    // file: one structure note, not a wall of r = 1.00 correlation cards.
+    let app = TestApp::spawn().await;
+    let (token, _) = app.register_and_login().await;
+    let source = app
+        .upload_ok(
+            &token,
+            "supermarket_sales.csv",
+            shared_table("supermarket_sales.csv"),
+        )
+        .await;
+    let id = source["id"].as_str().unwrap();
+    let report = app
+        .get_ok(&format!("/api/v1/data-sources/{id}/insights"), &token)
+        .await;
+    let insights = report["insights"].as_array().unwrap();
+    let structure: Vec<&Value> = insights
+        .iter()
+        .filter(|i| i["type"] == "data_structure")
+        .collect();
+    assert_eq!(structure.len(), 1, "{report:#}");
+    let note = structure[0]["explanation"].as_str().unwrap();
+    assert!(note.contains("Gross income equals Tax 5%"), "{note}");
+    for i in insights {
+        if i["type"] == "correlation" {
+            let r = i["numbers"]["pearson_r"].as_f64().unwrap_or(0.0);
+            assert!(r.abs() < 0.999, "{i:#}");
+        }
+        // Every finding has the rows its chart is drawn from, and a question.
+        let rows = i["result"]["rows"].as_array().unwrap();
+        assert!(!rows.is_empty(), "{i:#}");
+        assert!(!i["question"].as_str().unwrap().is_empty());
+    }
+    let headline = report["headline_count"].as_u64().unwrap() as usize;
+    assert!(
+        headline <= 8 && headline == insights.len().min(8),
+        "{report:#}"
+    );
+}

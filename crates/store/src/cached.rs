@@ -9,15 +9,15 @@
 //! unseen.
 
 use crate::{
-    ApiKey, AuthToken, DailyLlmTokens, DailyQueryCount, DataSource, DataSourceUpdate, DynStore,
-    MetadataStore, NewApiKey, NewAuthToken, NewDataSource, NewLlmUsage, NewQuery, NewSession,
-    NewUser, NewVisualization, Page, Paged, Query, QueryFilter, Result, Session, SourceQueryCount,
-    SourceTable, TokenPurpose, UsageScope, User, UserStats, UserUpdate, Visualization,
-    VisualizationUpdate,
+    ApiKey, AuthToken, DailyLlmTokens, DailyQueryCount, DashboardTile, DataSource,
+    DataSourceUpdate, DynStore, MetadataStore, NewApiKey, NewAuthToken, NewDashboardTile,
+    NewDataSource, NewLlmUsage, NewQuery, NewSession, NewUser, NewVisualization, Page, Paged,
+    Query, QueryFilter, Result, Session, SourceQueryCount, SourceTable, TileUpdate, TokenPurpose,
+    UsageScope, User, UserStats, UserUpdate, Visualization, VisualizationUpdate,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId};
+use domain::{ApiKeyId, DataSourceId, QueryId, SessionId, TileId, UserId, VisualizationId};
 use moka::sync::Cache;
 use std::future::Future;
 use std::hash::Hash;
@@ -260,6 +260,35 @@ impl MetadataStore for CachedStore {
 
     async fn delete_visualization(&self, user: UserId, id: VisualizationId) -> Result<()> {
         self.inner.delete_visualization(user, id).await
+    }
+
+    async fn create_tile(&self, tile: NewDashboardTile) -> Result<DashboardTile> {
+        self.inner.create_tile(tile).await
+    }
+
+    async fn list_tiles(&self, user: UserId) -> Result<Vec<DashboardTile>> {
+        self.inner.list_tiles(user).await
+    }
+
+    async fn get_tile(&self, user: UserId, id: TileId) -> Result<DashboardTile> {
+        self.inner.get_tile(user, id).await
+    }
+
+    async fn update_tile(
+        &self,
+        user: UserId,
+        id: TileId,
+        update: TileUpdate,
+    ) -> Result<DashboardTile> {
+        self.inner.update_tile(user, id, update).await
+    }
+
+    async fn reorder_tiles(&self, user: UserId, ids: &[TileId]) -> Result<()> {
+        self.inner.reorder_tiles(user, ids).await
+    }
+
+    async fn delete_tile(&self, user: UserId, id: TileId) -> Result<()> {
+        self.inner.delete_tile(user, id).await
     }
 
     async fn create_api_key(&self, key: NewApiKey) -> Result<ApiKey> {

@@ -414,6 +414,121 @@ macro_rules! impl_metadata_store {
                 $crate::generic::expect_one(done.rows_affected())
             }
 
+            async fn create_tile(
+                &self,
+                t: $crate::NewDashboardTile,
+            ) -> $crate::Result<$crate::DashboardTile> {
+                let now = chrono::Utc::now();
+                let tile = sqlx::query_as(
+                    "INSERT INTO dashboard_tiles (id, user_id, query_id, data_source_id, source_name, title,
+                        sql_text, chart, position, width, height, created_at, updated_at)
+                     SELECT $1, $2, $3, $4, $5, $6, $7, $8,
+                        COALESCE((SELECT MAX(position) + 1 FROM dashboard_tiles WHERE user_id = $2), 0),
+                        $9, $10, $11, $11
+                     WHERE EXISTS (SELECT 1 FROM data_sources WHERE id = $4 AND user_id = $2)
+                     RETURNING *",
+                )
+                .bind(uuid::Uuid::new_v4())
+                .bind(t.user_id.0)
+                .bind(t.query_id.map(|q| q.0))
+                .bind(t.data_source_id.0)
+                .bind(&t.source_name)
+                .bind(&t.title)
+                .bind(&t.sql_text)
+                .bind(t.chart.map(sqlx::types::Json))
+                .bind(t.width)
+                .bind(t.height)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                tile.ok_or($crate::StoreError::NotFound)
+            }
+
+            async fn list_tiles(
+                &self,
+                user: domain::UserId,
+            ) -> $crate::Result<Vec<$crate::DashboardTile>> {
+                Ok(sqlx::query_as(
+                    "SELECT * FROM dashboard_tiles WHERE user_id = $1 ORDER BY position, created_at, id",
+                )
+                .bind(user.0)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn get_tile(
+                &self,
+                user: domain::UserId,
+                id: domain::TileId,
+            ) -> $crate::Result<$crate::DashboardTile> {
+                Ok(sqlx::query_as("SELECT * FROM dashboard_tiles WHERE id = $1 AND user_id = $2")
+                    .bind(id.0)
+                    .bind(user.0)
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn update_tile(
+                &self,
+                user: domain::UserId,
+                id: domain::TileId,
+                u: $crate::TileUpdate,
+            ) -> $crate::Result<$crate::DashboardTile> {
+                Ok(sqlx::query_as(
+                    "UPDATE dashboard_tiles SET
+                        title = COALESCE($3, title),
+                        chart = COALESCE($4, chart),
+                        width = COALESCE($5, width),
+                        height = COALESCE($6, height),
+                        updated_at = $7
+                     WHERE id = $1 AND user_id = $2 RETURNING *",
+                )
+                .bind(id.0)
+                .bind(user.0)
+                .bind(u.title)
+                .bind(u.chart.map(sqlx::types::Json))
+                .bind(u.width)
+                .bind(u.height)
+                .bind(chrono::Utc::now())
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn reorder_tiles(
+                &self,
+                user: domain::UserId,
+                ids: &[domain::TileId],
+            ) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                for (position, id) in ids.iter().enumerate() {
+                    let done = sqlx::query(
+                        "UPDATE dashboard_tiles SET position = $3 WHERE id = $1 AND user_id = $2",
+                    )
+                    .bind(id.0)
+                    .bind(user.0)
+                    .bind(position as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                    // Dropping the transaction rolls back the positions already set.
+                    $crate::generic::expect_one(done.rows_affected())?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn delete_tile(
+                &self,
+                user: domain::UserId,
+                id: domain::TileId,
+            ) -> $crate::Result<()> {
+                let done = sqlx::query("DELETE FROM dashboard_tiles WHERE id = $1 AND user_id = $2")
+                    .bind(id.0)
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await?;
+                $crate::generic::expect_one(done.rows_affected())
+            }
+
             async fn create_api_key(&self, k: $crate::NewApiKey) -> $crate::Result<$crate::ApiKey> {
                 Ok(sqlx::query_as(
                     "INSERT INTO api_keys (id, user_id, key_name, key_hash, key_prefix, is_active, created_at)

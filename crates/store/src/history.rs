@@ -13,15 +13,15 @@
 //! `create_query` returns once its record is committed.
 
 use crate::{
-    ApiKey, AuthToken, DailyLlmTokens, DailyQueryCount, DataSource, DataSourceUpdate, DynStore,
-    MetadataStore, NewApiKey, NewAuthToken, NewDataSource, NewLlmUsage, NewQuery, NewSession,
-    NewUser, NewVisualization, Page, Paged, Query, QueryFilter, Result, Session, SourceQueryCount,
-    SourceTable, StoreError, TokenPurpose, UsageScope, User, UserStats, UserUpdate, Visualization,
-    VisualizationUpdate,
+    ApiKey, AuthToken, DailyLlmTokens, DailyQueryCount, DashboardTile, DataSource,
+    DataSourceUpdate, DynStore, MetadataStore, NewApiKey, NewAuthToken, NewDashboardTile,
+    NewDataSource, NewLlmUsage, NewQuery, NewSession, NewUser, NewVisualization, Page, Paged,
+    Query, QueryFilter, Result, Session, SourceQueryCount, SourceTable, StoreError, TileUpdate,
+    TokenPurpose, UsageScope, User, UserStats, UserUpdate, Visualization, VisualizationUpdate,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId};
+use domain::{ApiKeyId, DataSourceId, QueryId, SessionId, TileId, UserId, VisualizationId};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -228,6 +228,36 @@ impl MetadataStore for HistoryStore {
 
     async fn delete_visualization(&self, user: UserId, id: VisualizationId) -> Result<()> {
         after_history!(self, self.inner.delete_visualization(user, id))
+    }
+
+    async fn create_tile(&self, tile: NewDashboardTile) -> Result<DashboardTile> {
+        // The tile refers to its query, which may still be queued.
+        after_history!(self, self.inner.create_tile(tile))
+    }
+
+    async fn list_tiles(&self, user: UserId) -> Result<Vec<DashboardTile>> {
+        self.inner.list_tiles(user).await
+    }
+
+    async fn get_tile(&self, user: UserId, id: TileId) -> Result<DashboardTile> {
+        self.inner.get_tile(user, id).await
+    }
+
+    async fn update_tile(
+        &self,
+        user: UserId,
+        id: TileId,
+        update: TileUpdate,
+    ) -> Result<DashboardTile> {
+        self.inner.update_tile(user, id, update).await
+    }
+
+    async fn reorder_tiles(&self, user: UserId, ids: &[TileId]) -> Result<()> {
+        self.inner.reorder_tiles(user, ids).await
+    }
+
+    async fn delete_tile(&self, user: UserId, id: TileId) -> Result<()> {
+        self.inner.delete_tile(user, id).await
     }
 
     async fn create_api_key(&self, key: NewApiKey) -> Result<ApiKey> {

@@ -13,7 +13,7 @@ mod sqlite;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ApiKeyId, DataSourceId, QueryId, SessionId, UserId, VisualizationId};
+use domain::{ApiKeyId, DataSourceId, QueryId, SessionId, TileId, UserId, VisualizationId};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -90,6 +90,24 @@ pub trait MetadataStore: Send + Sync + 'static {
         update: VisualizationUpdate,
     ) -> Result<Visualization>;
     async fn delete_visualization(&self, user: UserId, id: VisualizationId) -> Result<()>;
+
+    // dashboard tiles
+    /// Pins a tile at the end of the user's dashboard; `NotFound` when the source
+    /// is not the user's.
+    async fn create_tile(&self, tile: NewDashboardTile) -> Result<DashboardTile>;
+    /// The user's tiles in dashboard order.
+    async fn list_tiles(&self, user: UserId) -> Result<Vec<DashboardTile>>;
+    async fn get_tile(&self, user: UserId, id: TileId) -> Result<DashboardTile>;
+    async fn update_tile(
+        &self,
+        user: UserId,
+        id: TileId,
+        update: TileUpdate,
+    ) -> Result<DashboardTile>;
+    /// Puts the user's tiles in the order of `ids`, all or nothing: `NotFound` when
+    /// an id is not one of the user's tiles.
+    async fn reorder_tiles(&self, user: UserId, ids: &[TileId]) -> Result<()>;
+    async fn delete_tile(&self, user: UserId, id: TileId) -> Result<()>;
 
     // API keys
     async fn create_api_key(&self, key: NewApiKey) -> Result<ApiKey>;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::{
     ApiKeyId, ChartSpec, ChartType, DataSourceId, Interpretation, LlmTrace, Profile, QueryId,
-    QueryType, SchemaNames, SessionId, SourceSchema, SourceStatus, SourceType, UserId,
+    QueryType, SchemaNames, SessionId, SourceSchema, SourceStatus, SourceType, TileId, UserId,
     VisualizationId,
 };
 use serde::{Deserialize, Serialize};
@@ -290,6 +290,53 @@ pub struct NewVisualization {
 pub struct VisualizationUpdate {
     pub chart_type: Option<ChartType>,
     pub config_json: Option<ChartSpec>,
+}
+
+/// An answer pinned to a user's dashboard, with its own copy of the SQL and chart.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DashboardTile {
+    #[sqlx(try_from = "Uuid")]
+    pub id: TileId,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
+    /// The history entry it was pinned from (gone when that was deleted).
+    pub query_id: Option<Uuid>,
+    /// The source the SQL runs against (`None` once the source was deleted).
+    pub data_source_id: Option<Uuid>,
+    /// The source's name when the tile was pinned, to say what was deleted.
+    pub source_name: String,
+    pub title: String,
+    pub sql_text: String,
+    /// The chart as it was when pinned; `None` leaves it to the web app's default.
+    pub chart: Option<Json<ChartSpec>>,
+    /// Order on the dashboard, smallest first.
+    pub position: i64,
+    /// Grid columns (1–3) and rows (1–2) the tile spans.
+    pub width: i64,
+    pub height: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDashboardTile {
+    pub user_id: UserId,
+    pub query_id: Option<QueryId>,
+    pub data_source_id: DataSourceId,
+    pub source_name: String,
+    pub title: String,
+    pub sql_text: String,
+    pub chart: Option<ChartSpec>,
+    pub width: i64,
+    pub height: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TileUpdate {
+    pub title: Option<String>,
+    pub chart: Option<ChartSpec>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

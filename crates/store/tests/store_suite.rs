@@ -1049,6 +1049,126 @@ async fn history_rows_are_stored_in_groups(store: DynStore) {
     assert!(store.insert_queries(&[]).await.unwrap().is_empty());
 }
 
+async fn dashboard_tiles_are_ordered_and_scoped(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let sales = source(&store, ann.id, "sales").await;
+    let bobs = source(&store, bob.id, "bobs").await;
+    let q = query(&store, ann.id, Some(sales.id), "revenue by region").await;
+    let pin = |title: &str, source: DataSourceId, owner: UserId| NewDashboardTile {
+        user_id: owner,
+        query_id: Some(q.id),
+        data_source_id: source,
+        source_name: "sales".into(),
+        title: title.into(),
+        sql_text: "SELECT 1 AS one".into(),
+        chart: Some(ChartSpec::new(ChartType::Bar, title)),
+        width: 1,
+        height: 1,
+    };
+    let first = store
+        .create_tile(pin("first", sales.id, ann.id))
+        .await
+        .unwrap();
+    let second = store
+        .create_tile(pin("second", sales.id, ann.id))
+        .await
+        .unwrap();
+    assert_eq!((first.position, second.position), (0, 1));
+    assert_eq!(second.chart.as_ref().unwrap().0.title, "second");
+    // Another user's source cannot be pinned, and another user's tiles are not there.
+    assert!(matches!(
+        store.create_tile(pin("theirs", bobs.id, ann.id)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store.list_tiles(bob.id).await.unwrap().is_empty());
+    assert!(matches!(
+        store.get_tile(bob.id, first.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.delete_tile(bob.id, first.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .update_tile(bob.id, first.id, TileUpdate::default())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    store
+        .reorder_tiles(ann.id, &[second.id, first.id])
+        .await
+        .unwrap();
+    let titles: Vec<String> = store
+        .list_tiles(ann.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.title)
+        .collect();
+    assert_eq!(titles, ["second", "first"]);
+    // A foreign id fails the whole reorder and changes nothing.
+    let bobs_tile = store.create_tile(pin("b", bobs.id, bob.id)).await.unwrap();
+    assert!(matches!(
+        store
+            .reorder_tiles(ann.id, &[first.id, bobs_tile.id, second.id])
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let order: Vec<String> = store
+        .list_tiles(ann.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.title)
+        .collect();
+    assert_eq!(order, ["second", "first"]);
+
+    let resized = store
+        .update_tile(
+            ann.id,
+            first.id,
+            TileUpdate {
+                title: Some("renamed".into()),
+                width: Some(3),
+                ..TileUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (resized.title.as_str(), resized.width, resized.height),
+        ("renamed", 3, 1)
+    );
+    assert!(store
+        .update_tile(
+            ann.id,
+            first.id,
+            TileUpdate {
+                width: Some(9),
+                ..TileUpdate::default()
+            },
+        )
+        .await
+        .is_err());
+
+    // Deleting the query keeps the tile; deleting the source leaves it without one.
+    store.delete_query(ann.id, q.id).await.unwrap();
+    let kept = store.get_tile(ann.id, first.id).await.unwrap();
+    assert_eq!(kept.query_id, None);
+    store.delete_data_source(ann.id, sales.id).await.unwrap();
+    let orphan = store.get_tile(ann.id, first.id).await.unwrap();
+    assert_eq!(
+        (orphan.data_source_id, orphan.source_name.as_str()),
+        (None, "sales")
+    );
+
+    store.delete_tile(ann.id, second.id).await.unwrap();
+    assert_eq!(store.list_tiles(ann.id).await.unwrap().len(), 1);
+}
+
 store_suite!(
     reads_follow_writes,
     history_rows_are_stored_in_groups,
@@ -1063,4 +1183,5 @@ store_suite!(
     statistics_per_user,
     llm_usage_is_counted_per_user_and_key,
     sample_values_are_shared_only_when_allowed,
+    dashboard_tiles_are_ordered_and_scoped,
 );

@@ -290,6 +290,9 @@ pub fn validate(spec: &ChartSpec, columns: &[ResultColumn]) -> Result<(), String
     if spec.series_key.is_some() {
         need(&spec.series_key, "series_key")?;
     }
+    if spec.highlight_key.is_some() {
+        need(&spec.highlight_key, "highlight_key")?;
+    }
     match spec.chart_type {
         ChartType::Table => Ok(()),
         ChartType::Kpi => {

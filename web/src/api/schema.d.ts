@@ -178,6 +178,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/tiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's dashboard tiles in order. */
+        get: operations["list_tiles"];
+        put?: never;
+        /** Pins an answer or a saved chart to the end of the dashboard. */
+        post: operations["pin_tile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/tiles/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Puts the dashboard's tiles in a new order (all of them, each once). */
+        put: operations["reorder_tiles"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/tiles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a tile (the answer it came from stays in the history). */
+        delete: operations["delete_tile"];
+        options?: never;
+        head?: never;
+        /** Renames or resizes a tile. */
+        patch: operations["update_tile"];
+        trace?: never;
+    };
+    "/api/v1/dashboard/tiles/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tile's SQL re-run against the current snapshot of its source (served from the
+         *     result cache while the snapshot is unchanged). An empty tile says why in `status`.
+         */
+        get: operations["tile_result"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/data-sources": {
         parameters: {
             query?: never;
@@ -673,6 +746,8 @@ export interface components {
          */
         ChartConfig: {
             /** @default null */
+            highlight_key: string | null;
+            /** @default null */
             label: string | null;
             /** @default null */
             number_format: null | components["schemas"]["DisplayFormat"];
@@ -698,6 +773,11 @@ export interface components {
          */
         ChartSpec: {
             chart_type: components["schemas"]["ChartType"];
+            /**
+             * @description A column drawn as marked points over a line (anomalous periods): non-null
+             *     only where a point is marked.
+             */
+            highlight_key: string | null;
             /** @description The caption of a `kpi`. */
             label: string | null;
             number_format: components["schemas"]["DisplayFormat"];
@@ -1045,6 +1125,9 @@ export interface components {
             explanation: string;
             /** @description The numbers behind the finding; which keys depends on the kind. */
             numbers: Record<string, unknown>;
+            /** @description A question about this finding to start an analysis from. */
+            question?: string;
+            result?: null | components["schemas"]["QueryResult"];
             /**
              * Format: double
              * @description Ranking, higher first (0..1).
@@ -1056,11 +1139,13 @@ export interface components {
             type: components["schemas"]["InsightKind"];
         };
         /** @enum {string} */
-        InsightKind: "trend" | "outliers" | "anomaly" | "concentration" | "correlation" | "segment_difference" | "data_quality";
+        InsightKind: "trend" | "outliers" | "anomaly" | "seasonality" | "concentration" | "correlation" | "segment_difference" | "data_structure" | "data_quality";
         InsightReport: {
             /** @description False when the time budget ran out and some analyses were skipped. */
             complete: boolean;
-            /** @description Findings, highest score first. */
+            /** @description How many of the first findings to show before "show all". */
+            headline_count?: number;
+            /** @description Findings in ranked order. */
             insights: components["schemas"]["Insight"][];
             /**
              * Format: int64
@@ -1225,6 +1310,29 @@ export interface components {
             /** @default false */
             descending: boolean;
         };
+        /**
+         * @description What to pin: an answer (`query_id`, optionally with the chart as the user sees it)
+         *     or a saved chart (`visualization_id`). Exactly one of the two.
+         */
+        PinTile: {
+            chart?: null | components["schemas"]["ChartSpec"];
+            /**
+             * Format: int64
+             * @description 1–2, default 1.
+             */
+            height?: number | null;
+            /** Format: uuid */
+            query_id?: string | null;
+            /** @description Defaults to the chart's title, or the question. */
+            title?: string | null;
+            /** Format: uuid */
+            visualization_id?: string | null;
+            /**
+             * Format: int64
+             * @description 1–3, default 1.
+             */
+            width?: number | null;
+        };
         /** @description A page of a data source's rows with its column types. */
         Preview: {
             cached: boolean;
@@ -1367,6 +1475,57 @@ export interface components {
         Suggestions: {
             questions: string[];
         };
+        TileOrder: {
+            /** @description Every tile of the dashboard, in the new order. */
+            tile_ids: string[];
+        };
+        TileResult: {
+            /** @description Whether the rows came from the result cache. */
+            cached: boolean;
+            /** Format: int64 */
+            execution_time_ms: number;
+            /** @description Why the tile is empty (null when it is not). */
+            message?: string | null;
+            result?: null | components["schemas"]["ResultData"];
+            status: components["schemas"]["TileStatus"];
+        };
+        /**
+         * @description Whether a tile could be drawn.
+         * @enum {string}
+         */
+        TileStatus: "ok" | "source_deleted" | "failed";
+        TileView: {
+            chart?: null | components["schemas"]["ChartSpec"];
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description The source the tile's SQL runs against (null once the source was deleted).
+             */
+            data_source_id?: string | null;
+            /** Format: int64 */
+            height: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            position: number;
+            /**
+             * Format: uuid
+             * @description The history entry the tile was pinned from (null once that was deleted).
+             */
+            query_id?: string | null;
+            /** @description The source's name when the tile was pinned. */
+            source_name: string;
+            sql: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Grid columns (1–3) and rows (1–2) the tile spans.
+             */
+            width: number;
+        };
         TokenRequest: {
             token: string;
         };
@@ -1399,6 +1558,13 @@ export interface components {
             name?: string | null;
             /** @description Allow (or stop) sending distinct values of low-cardinality columns to the language model. */
             share_sample_values?: boolean | null;
+        };
+        UpdateTile: {
+            /** Format: int64 */
+            height?: number | null;
+            title?: string | null;
+            /** Format: int64 */
+            width?: number | null;
         };
         UpdateVisualization: {
             chart_type?: null | components["schemas"]["ChartType"];
@@ -1800,6 +1966,187 @@ export interface operations {
             };
             /** @description invalid, expired or used token */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_tiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TileView"][];
+                };
+            };
+        };
+    };
+    pin_tile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinTile"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TileView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reorder_tiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TileOrder"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TileView"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_tile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description tile id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_tile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description tile id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTile"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TileView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    tile_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description tile id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TileResult"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,6 +40,7 @@ export type NumberFormat = Schemas['DisplayFormat'];
 export type ChartSpec = Schemas['ChartSpec'];
 
 export type Insight = Schemas['Insight'];
+export type InsightKind = Schemas['InsightKind'];
 export type InsightsResponse = Schemas['InsightReport'];
 export type Narration = Schemas['Narration'];
 
@@ -57,3 +58,6 @@ export type Activity = Schemas['Activity'];
 export type DashboardStats = Schemas['Dashboard'];
 export type UsageStats = Schemas['Usage'];
 export type Health = Schemas['Health'];
+
+export type Tile = Schemas['TileView'];
+export type TileResult = Schemas['TileResult'];

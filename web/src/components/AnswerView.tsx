@@ -1,6 +1,7 @@
-import { Bookmark, BookmarkCheck, Download, Save } from 'lucide-react';
+import { Bookmark, BookmarkCheck, Download, Pin, Save } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../api/client';
+import { pinTile } from '../api/dashboard';
 import { exportQuery, saveQuery, unsaveQuery, type ExportFormat } from '../api/queries';
 import type { ChartSpec, ChartType, QueryRecord, ResultData } from '../api/types';
 import { createVisualization, updateVisualization } from '../api/visualizations';
@@ -74,6 +75,12 @@ export function AnswerView({
       setNotice({ kind: 'success', text: 'Chart saved with this query.' });
     });
 
+  const pin = () =>
+    run('pin', async () => {
+      await pinTile({ query_id: record.id, chart: spec });
+      setNotice({ kind: 'success', text: 'Pinned to your dashboard.' });
+    });
+
   const doExport = (f: ExportFormat) => run(`export-${f}`, () => exportQuery(record.id, f));
 
   return (
@@ -100,6 +107,11 @@ export function AnswerView({
             <button type="button" className="btn-secondary btn-sm" onClick={saveChart} disabled={busy !== null}>
               <Save size={14} aria-hidden /> {busy === 'chart' ? 'Saving…' : 'Save chart'}
             </button>
+            {record.data_source_id && record.interpreted_query && (
+              <button type="button" className="btn-secondary btn-sm" onClick={pin} disabled={busy !== null}>
+                <Pin size={14} aria-hidden /> {busy === 'pin' ? 'Pinning…' : 'Pin to dashboard'}
+              </button>
+            )}
             <button type="button" className="btn-secondary btn-sm" onClick={() => doExport('csv')} disabled={busy !== null}>
               <Download size={14} aria-hidden /> CSV
             </button>

@@ -58,6 +58,7 @@ export function resolveSpec(spec: ChartSpec, result: Pick<ResultData, 'columns' 
     series_key: series ?? null,
     value_key: has(spec.value_key) ? spec.value_key : (y[0] ?? null),
     number_format: spec.number_format ?? 'number',
+    highlight_key: has(spec.highlight_key) ? spec.highlight_key : null,
   };
 }
 
@@ -109,6 +110,7 @@ export function toChartData(specIn: ChartSpec, result: Pick<ResultData, 'columns
   const data = rows.map((r) => {
     const o: Row = { ...r };
     for (const k of spec.y_keys) o[k] = toNumber(r[k]);
+    if (spec.highlight_key) o[spec.highlight_key] = toNumber(r[spec.highlight_key]);
     return o;
   });
   return { data, series: spec.y_keys, xKey };
@@ -170,6 +172,7 @@ export function chartSpec(chart_type: ChartType, parts: Partial<ChartSpec> = {})
     number_format: 'number',
     x_type: null,
     top_n: null,
+    highlight_key: null,
     ...parts,
     chart_type,
   };

@@ -108,17 +108,26 @@ export default function Analysis() {
     }
   }
 
-  // Deep links: ?query=ID[&rerun=1] opens (or re-runs) a stored query; ?source=ID&q=... asks at once.
+  // Deep links: ?query=ID[&rerun=1] opens (or re-runs) a stored query; ?source=ID&sql=...[&q=...]
+  // runs SQL with the question ready in the box; ?source=ID&q=... asks at once.
   useEffect(() => {
     const key = params.toString();
     if (handled.current === key) return;
     const qid = params.get('query');
     const q = params.get('q');
     const sid = params.get('source');
+    const sql = params.get('sql');
     if (qid) {
       handled.current = key;
       void openQuery(qid, params.get('rerun') === '1');
       setParams({}, { replace: true });
+    } else if (sql && sid) {
+      // From an insight: run the SQL that proves it, with its question ready to ask.
+      handled.current = key;
+      if (q) setQuestion(q);
+      setSourceId(sid);
+      void runSql(sql, sid);
+      setParams({ source: sid }, { replace: true });
     } else if (q && (sid || sourceId)) {
       handled.current = key;
       void ask(q, sid || sourceId);

@@ -2,6 +2,7 @@ import { Database, HardDrive, MessageSquareText, TrendingUp } from 'lucide-react
 import { useSearchParams } from 'react-router-dom';
 import { getDashboard } from '../api/stats';
 import { Alert } from '../components/Alert';
+import { PinnedTiles } from '../components/dashboard/PinnedTiles';
 import { QuickAsk } from '../components/dashboard/QuickAsk';
 import { RecentActivity } from '../components/dashboard/RecentActivity';
 import { SavedPreview } from '../components/dashboard/SavedPreview';
@@ -40,6 +41,9 @@ export default function Dashboard() {
           <StatCard icon={HardDrive} label="Storage" value={formatBytes(stats.data.storage_used_bytes)} />
         </div>
       )}
+      <div className="mt-6">
+        <PinnedTiles />
+      </div>
       <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <QuickAsk />

@@ -1,14 +1,14 @@
 //! Anomalies: periods whose value is far from a rolling-median baseline (less the
 //! series' own seasonal pattern), measured in robust z-scores with a multiple-test threshold.
 
-use domain::ChartType;
+use domain::{ChartSpec, ChartType};
 use serde_json::json;
 
 use super::series::Series;
 use super::stats::{median, normal_isf, theil_sen_slope, trimmed_sigma};
 use super::text::{capitalise, chart, fmt_num, fmt_pct, num, period_label};
 use super::trend::describe;
-use super::{Insight, InsightKind};
+use super::{fold, Insight, InsightKind};
 
 /// Fewest periods a baseline is built from.
 const MIN_PERIODS: usize = 12;
@@ -25,10 +25,47 @@ pub fn find(series: &[Series]) -> Vec<Insight> {
         .filter(|s| s.points.len() >= MIN_PERIODS)
         .collect();
     let tests: usize = eligible.iter().map(|s| s.points.len()).sum();
-    eligible
+    let found: Vec<(Insight, String)> = eligible
         .into_iter()
-        .flat_map(|s| anomalies(s, tests))
-        .collect()
+        .flat_map(|s| {
+            let name = measure_words(&describe(s));
+            anomalies(s, tests)
+                .into_iter()
+                .map(move |i| (i, name.clone()))
+        })
+        .collect();
+    // Measures that jump in the same period (rows, revenue and units in one busy month)
+    // are one anomaly.
+    fold::by_key(found, |i| {
+        ["time_column", "period", "direction"].map(|k| i.numbers[k].to_string())
+    })
+    .into_iter()
+    .map(|(mut best, names)| {
+        if names.len() > 1 {
+            let period = best.numbers["period"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            best.title = format!("Unusual {} in {period}", fold::join_names(&names));
+            best.explanation = format!(
+                "{} {} were unusual in {period} too.",
+                best.explanation,
+                capitalise(&fold::join_names(&names[1..]))
+            );
+            best.numbers["also"] = json!(names[1..]);
+        }
+        best
+    })
+    .collect()
+}
+
+/// "total revenue" of "monthly total revenue": the measure without its grain.
+fn measure_words(description: &str) -> String {
+    description
+        .split_once(' ')
+        .map(|(_, m)| m)
+        .unwrap_or(description)
+        .to_string()
 }
 
 /// Residuals from the rolling median of each point's neighbours (itself excluded).
@@ -71,11 +108,18 @@ pub fn deseasonalise(residuals: &[f64], season: Option<usize>) -> Vec<f64> {
 
 fn anomalies(series: &Series, tests: usize) -> Vec<Insight> {
     let grain = series.grain;
-    // Totals per average-length period, so short months are not anomalies.
+    // Totals per average-length period, so short months are not anomalies (averages
+    // do not depend on the length).
     let factors: Vec<f64> = series
         .points
         .iter()
-        .map(|p| grain.length_factor(p.0))
+        .map(|p| {
+            if series.measure.additive {
+                grain.length_factor(p.0)
+            } else {
+                1.0
+            }
+        })
         .collect();
     let values: Vec<f64> = series
         .points
@@ -149,13 +193,7 @@ fn anomalies(series: &Series, tests: usize) -> Vec<Insight> {
             };
             Insight {
                 kind: InsightKind::Anomaly,
-                title: format!(
-                    "Unusual {} in {period}",
-                    measure
-                        .split_once(' ')
-                        .map(|(_, m)| m)
-                        .unwrap_or(&measure)
-                ),
+                title: format!("Unusual {} in {period}", measure_words(&measure)),
                 explanation: format!(
                     "{} in {period} was {}, {size} the {} expected from the surrounding periods (robust z = {:.1}).",
                     capitalise(&measure),
@@ -167,7 +205,7 @@ fn anomalies(series: &Series, tests: usize) -> Vec<Insight> {
                 numbers: json!({
                     "time_column": series.time_name,
                     "measure": series.measure.name,
-                    "aggregation": if series.measure.is_row_count { "count" } else { "sum" },
+                    "aggregation": series.measure.aggregation(),
                     "grain": grain.sql(),
                     "period": period,
                     "period_start": period_label(grain.start(index), super::series::Grain::Day),
@@ -178,13 +216,18 @@ fn anomalies(series: &Series, tests: usize) -> Vec<Insight> {
                     "threshold": num(threshold),
                     "direction": if high { "above" } else { "below" },
                 }),
-                sql: series.sql(None),
-                chart: chart(
-                    ChartType::Line,
-                    &capitalise(&measure),
-                    "period",
-                    &[series.measure.key.as_str()],
-                ),
+                sql: series.sql_marking(grain.start(index)),
+                chart: ChartSpec {
+                    highlight_key: Some("anomaly".into()),
+                    ..chart(
+                        ChartType::Line,
+                        &capitalise(&measure),
+                        "period",
+                        &[series.measure.key.as_str()],
+                    )
+                },
+                question: measure.clone(),
+                result: None,
             }
         })
         .collect()

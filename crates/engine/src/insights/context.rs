@@ -31,6 +31,11 @@ impl<'a> Ctx<'a> {
     /// Run one SELECT over `data`. Past the deadline this fails with `QueryTimeout`
     /// and marks the context, so no finder outlives the budget by more than a query.
     pub async fn query(&mut self, sql: &str) -> Result<Rows> {
+        Ok(Rows::new(self.result(sql).await?))
+    }
+
+    /// [`Ctx::query`], keeping the result as it is (a finding's chart data).
+    pub async fn result(&mut self, sql: &str) -> Result<QueryResult> {
         let remaining = self.deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             self.out_of_time = true;
@@ -38,7 +43,7 @@ impl<'a> Ctx<'a> {
         }
         let run = self.sandbox.execute(&self.tables, Some("data"), sql);
         match tokio::time::timeout(remaining, run).await {
-            Ok(Ok(result)) => Ok(Rows::new(result)),
+            Ok(Ok(result)) => Ok(result),
             Ok(Err(e @ Error::QueryTimeout { .. })) => {
                 self.out_of_time = true;
                 Err(e)

@@ -5,6 +5,7 @@ use domain::ChartType;
 use serde_json::json;
 
 use super::context::Ctx;
+use super::fold::join_names;
 use super::profile::{ColumnProfile, Profile};
 use super::stats::{one_way_anova, GroupSummary};
 use super::text::{capitalise, chart, fmt_num, fmt_p, fmt_pct, ident, num};
@@ -17,6 +18,8 @@ const MIN_CONCENTRATION_GROUPS: usize = 5;
 const MAX_SEGMENT_GROUPS: usize = 100;
 /// Share of variance a dimension must explain (a large effect by Cohen's rule of thumb).
 const MIN_ETA_SQUARED: f64 = 0.14;
+/// At and above this share, the dimension fixes the measure (one value per group).
+const FIXED_ETA_SQUARED: f64 = 0.99;
 
 /// Group label and total, per group.
 type Totals = Vec<(String, f64)>;
@@ -40,6 +43,7 @@ pub async fn find(ctx: &mut Ctx<'_>, profile: &Profile) -> Result<Vec<Insight>> 
         let groups = group_stats(ctx, dim, &measures).await?;
         found.extend(concentration(dim, &measures, &groups));
         found.extend(segment_difference(dim, &measures, &groups, tests));
+        found.extend(fixed_per_group(dim, &measures, &groups));
     }
     Ok(found)
 }
@@ -89,11 +93,12 @@ fn concentration(
     if groups.len() < MIN_CONCENTRATION_GROUPS {
         return None;
     }
-    // Shares of a total only make sense for measures that are never negative.
+    // Shares of a total only make sense for totals that mean something (not of prices)
+    // of measures that are never negative.
     let mut candidates: Vec<(Option<usize>, Totals)> = measures
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.min.is_some_and(|lo| lo >= 0.0))
+        .filter(|(_, m)| m.is_additive() && m.min.is_some_and(|lo| lo >= 0.0))
         .map(|(i, _)| {
             (
                 Some(i),
@@ -184,6 +189,11 @@ fn concentration(
                 &dim.column.sql_name,
                 &[key.as_str()],
             ),
+            question: match measure {
+                Some(i) => format!("total {} by {dim_name}", measures[i].column.name),
+                None => format!("number of rows by {dim_name}"),
+            },
+            result: None,
         };
         best = Some((excess, insight));
     }
@@ -215,7 +225,12 @@ fn segment_difference(
             continue;
         };
         let p = (p * tests as f64).min(1.0);
-        if p >= 0.01 || eta2 < MIN_ETA_SQUARED || best.as_ref().is_some_and(|(e, _)| *e >= eta2) {
+        // A measure the group fixes (a product's list price) is no difference between
+        // segments: `fixed_per_group` notes it instead.
+        if p >= 0.01
+            || !(MIN_ETA_SQUARED..FIXED_ETA_SQUARED).contains(&eta2)
+            || best.as_ref().is_some_and(|(e, _)| *e >= eta2)
+        {
             continue;
         }
         // Name extremes among groups big enough to trust (5+ values), else any with 2+.
@@ -274,16 +289,75 @@ fn segment_difference(
                 &dim.column.sql_name,
                 &[key.as_str()],
             ),
+            question: format!("average {name} by {dim_name}"),
+            result: None,
         };
         best = Some((eta2, insight));
     }
     best.map(|b| b.1)
 }
 
-fn join_names(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+/// Measures that take (almost) one value per group of the dimension — a product's list
+/// price, a store's region code — noted once as structure, not as a segment finding.
+fn fixed_per_group(
+    dim: &ColumnProfile,
+    measures: &[&ColumnProfile],
+    groups: &[Group],
+) -> Option<Insight> {
+    if groups.len() < 2 || groups.len() > MAX_SEGMENT_GROUPS {
+        return None;
     }
+    let fixed: Vec<&ColumnProfile> = measures
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            let summaries: Vec<GroupSummary> = groups
+                .iter()
+                .filter(|g| g.stats[*i].0 >= 2.0)
+                .map(|g| GroupSummary {
+                    n: g.stats[*i].0,
+                    mean: g.stats[*i].2,
+                    variance: g.stats[*i].3,
+                })
+                .collect();
+            summaries.len() >= 2
+                && one_way_anova(&summaries).is_some_and(|(_, _, eta2)| eta2 >= FIXED_ETA_SQUARED)
+        })
+        .map(|(_, m)| *m)
+        .collect();
+    let first = fixed.first()?;
+    let names: Vec<&str> = fixed.iter().map(|m| m.column.name.as_str()).collect();
+    let dim_name = &dim.column.name;
+    let d = dim.sql();
+    let key = format!("avg_{}", first.column.sql_name);
+    Some(Insight {
+        kind: InsightKind::DataStructure,
+        title: format!(
+            "{} {} set by {dim_name}",
+            capitalise(&join_names(&names)),
+            if names.len() == 1 { "is" } else { "are" }
+        ),
+        explanation: format!(
+            "Each {dim_name} has one {} (it explains over 99% of the variation), so {} differences between {dim_name} values are a property of the {dim_name}, not a finding.",
+            join_names(&names),
+            if names.len() == 1 { "its" } else { "their" }
+        ),
+        score: 0.3,
+        numbers: json!({ "dimension": dim_name, "measures": names }),
+        sql: format!(
+            "SELECT {d}, AVG({}) AS {}, MIN({}) AS lowest, MAX({}) AS highest FROM data WHERE {d} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC",
+            first.sql(),
+            ident(&key),
+            first.sql(),
+            first.sql()
+        ),
+        chart: chart(
+            ChartType::Bar,
+            &format!("{} by {dim_name}", capitalise(&first.column.name)),
+            &dim.column.sql_name,
+            &[key.as_str()],
+        ),
+        question: format!("average {} by {dim_name}", first.column.name),
+        result: None,
+    })
 }

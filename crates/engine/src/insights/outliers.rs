@@ -5,12 +5,14 @@ use domain::ChartType;
 use serde_json::json;
 
 use super::context::Ctx;
-use super::profile::Profile;
-use super::text::{capitalise, chart, fmt_num, fmt_pct, num, number_literal};
+use super::profile::{ColumnProfile, Profile};
+use super::text::{chart, fmt_num, fmt_pct, num, number_literal};
 use super::{Insight, InsightKind};
 use crate::error::Result;
 
 const MAX_EXAMPLES: usize = 5;
+/// Bars in the distribution chart.
+const HISTOGRAM_BINS: usize = 24;
 
 pub async fn find(ctx: &mut Ctx<'_>, profile: &Profile) -> Result<Vec<Insight>> {
     let measures = profile.measures();
@@ -132,15 +134,35 @@ pub async fn find(ctx: &mut Ctx<'_>, profile: &Profile) -> Result<Vec<Insight>> 
                 "median": num(f.median),
                 "iqr": num(f.iqr),
                 "examples": values.iter().map(|v| num(*v)).collect::<Vec<_>>(),
+                "rows_sql": format!("SELECT * FROM data WHERE {filter} ORDER BY {x} DESC"),
             }),
-            sql: format!("SELECT * FROM data WHERE {filter} ORDER BY {x} DESC"),
+            sql: histogram_sql(m, &filter),
             chart: chart(
-                ChartType::Table,
-                &format!("{} outliers", capitalise(name)),
-                &m.column.sql_name,
-                &[],
+                ChartType::StackedBar,
+                &format!("Distribution of {name}, outliers marked"),
+                "bin_start",
+                &["typical", "outliers"],
             ),
+            question: format!("distribution of {name}"),
+            result: None,
         });
     }
     Ok(found)
+}
+
+/// Bins across the column's range counting typical values and outliers apart, so the
+/// chart shows where the outliers sit against the rest.
+fn histogram_sql(m: &ColumnProfile, outlier_filter: &str) -> String {
+    let x = format!("CAST({} AS DOUBLE)", m.sql());
+    let (lo, hi) = (m.min.unwrap_or(0.0), m.max.unwrap_or(0.0));
+    let width = ((hi - lo) / HISTOGRAM_BINS as f64).max(f64::MIN_POSITIVE);
+    let (lo, width) = (number_literal(lo), number_literal(width));
+    format!(
+        "SELECT {lo} + LEAST(FLOOR(({x} - {lo}) / {width}), {last}) * {width} AS bin_start, \
+         SUM(CASE WHEN {outlier_filter} THEN 0 ELSE 1 END) AS typical, \
+         SUM(CASE WHEN {outlier_filter} THEN 1 ELSE 0 END) AS outliers \
+         FROM data WHERE {col} IS NOT NULL GROUP BY 1 ORDER BY 1",
+        last = HISTOGRAM_BINS - 1,
+        col = m.sql(),
+    )
 }

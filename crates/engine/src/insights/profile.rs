@@ -47,6 +47,13 @@ impl ColumnProfile {
         }
     }
 
+    /// Whether totals of this measure mean something (revenue, rainfall) rather than
+    /// only averages (prices, temperatures, ratings).
+    pub fn is_additive(&self) -> bool {
+        domain::measures::is_additive(&self.column.sql_name)
+            && domain::measures::is_additive(&self.column.name)
+    }
+
     /// Identifiers, codes and calendar parts are numbers nobody sums or averages.
     fn is_id_like(&self) -> bool {
         let name = self.column.sql_name.to_ascii_lowercase();
@@ -91,6 +98,9 @@ impl ColumnProfile {
 pub struct Profile {
     pub rows: u64,
     pub columns: Vec<ColumnProfile>,
+    /// SQL names of columns computed from another measure (see `structure`), which
+    /// every analysis leaves out.
+    pub derived: Vec<String>,
 }
 
 impl Profile {
@@ -99,7 +109,11 @@ impl Profile {
         self.columns
             .iter()
             .filter(|c| {
-                c.ty().is_numeric() && c.non_null >= 10 && !c.is_constant() && !c.is_id_like()
+                c.ty().is_numeric()
+                    && c.non_null >= 10
+                    && !c.is_constant()
+                    && !c.is_id_like()
+                    && !self.derived.contains(&c.column.sql_name)
             })
             .collect()
     }
@@ -176,5 +190,9 @@ pub async fn profile(ctx: &mut Ctx<'_>, columns: &[InsightColumn]) -> Result<Pro
             leading_zero: r.u64(0, &format!("lz{i}")),
         })
         .collect();
-    Ok(Profile { rows, columns })
+    Ok(Profile {
+        rows,
+        columns,
+        derived: Vec::new(),
+    })
 }

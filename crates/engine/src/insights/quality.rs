@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::context::Ctx;
 use super::profile::Profile;
-use super::text::{capitalise, chart, fmt_num, fmt_pct, num};
+use super::text::{capitalise, chart, fmt_num, fmt_pct, ident, num};
 use super::{Insight, InsightKind};
 use crate::error::Result;
 use crate::types::ColumnType;
@@ -52,9 +52,12 @@ pub fn from_profile(profile: &Profile) -> Vec<Insight> {
                     "missing_percent": num(share * 100.0),
                 }),
                 sql: format!(
-                    "SELECT COUNT(*) AS total_rows, COUNT(*) - COUNT({q}) AS missing FROM data"
-                ),
-                chart: chart(ChartType::Table, &format!("Missing {name}"), "total_rows", &["missing"]),
+                    "SELECT CASE WHEN {q} IS NULL THEN 'missing' ELSE 'present' END AS {value}, COUNT(*) AS row_count \
+                     FROM data GROUP BY 1 ORDER BY 1 DESC"
+                , value = ident(name)),
+                chart: chart(ChartType::Pie, &format!("Rows with and without {name}"), name, &["row_count"]),
+                question: format!("how many rows have no {name}"),
+                result: None,
             });
         }
         if c.is_constant() && c.non_null >= 10 {
@@ -78,6 +81,8 @@ pub fn from_profile(profile: &Profile) -> Vec<Insight> {
                 }),
                 sql: format!("SELECT {q}, COUNT(*) AS row_count FROM data GROUP BY 1 ORDER BY 2 DESC"),
                 chart: chart(ChartType::Table, &format!("Values of {name}"), &c.column.sql_name, &["row_count"]),
+                question: format!("number of rows by {name}"),
+                result: None,
             });
         }
         let numeric_share = c.numeric_text as f64 / c.non_null.max(1) as f64;
@@ -109,6 +114,8 @@ pub fn from_profile(profile: &Profile) -> Vec<Insight> {
                     "SELECT {q}, TRY_CAST(TRIM({q}) AS DOUBLE) AS as_number FROM data WHERE {q} IS NOT NULL LIMIT 100"
                 ),
                 chart: chart(ChartType::Table, &format!("{} as numbers", capitalise(name)), &c.column.sql_name, &["as_number"]),
+                question: format!("{name} values that are numbers"),
+                result: None,
             });
         }
     }
@@ -157,5 +164,7 @@ pub async fn duplicates(ctx: &mut Ctx<'_>, profile: &Profile) -> Result<Vec<Insi
             "SELECT {all}, COUNT(*) AS copies FROM data GROUP BY {all} HAVING COUNT(*) > 1 ORDER BY copies DESC"
         ),
         chart: chart(ChartType::Table, "Duplicate rows", first, &["copies"]),
+        question: "duplicate rows".into(),
+        result: None,
     }])
 }

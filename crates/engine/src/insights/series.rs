@@ -140,6 +140,19 @@ pub struct SeriesMeasure {
     /// Result column of the reproducing SQL, e.g. `total_revenue`.
     pub key: String,
     pub is_row_count: bool,
+    /// Summed per period; a price or a temperature (see `domain::measures`) is averaged.
+    pub additive: bool,
+}
+
+impl SeriesMeasure {
+    /// `count`, `sum` or `avg`: how a period's value is made, for the report numbers.
+    pub fn aggregation(&self) -> &'static str {
+        match (self.is_row_count, self.additive) {
+            (true, _) => "count",
+            (false, true) => "sum",
+            (false, false) => "avg",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -178,22 +191,55 @@ impl Series {
     }
 }
 
+impl Series {
+    /// The whole series with an `anomaly` column holding the value of the period
+    /// starting at `period_start` (Unix seconds) and null elsewhere, for a marked chart.
+    pub fn sql_marking(&self, period_start: i64) -> String {
+        let t = &self.time_sql;
+        let start = DateTime::from_timestamp(period_start, 0)
+            .map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string())
+            .unwrap_or_default();
+        let grain = self.grain.sql();
+        let aggregate = &self.measure.aggregate;
+        format!(
+            "SELECT date_trunc('{grain}', {t}) AS period, {aggregate} AS {key}, \
+             CASE WHEN date_trunc('{grain}', {t}) = CAST({start} AS TIMESTAMP) THEN {aggregate} END AS anomaly \
+             FROM data WHERE {t} IS NOT NULL GROUP BY 1 ORDER BY 1",
+            key = ident(&self.measure.key),
+            start = literal(&start),
+        )
+    }
+}
+
 /// Every measure (plus the row count) of every time column, as series.
 pub async fn build(ctx: &mut Ctx<'_>, profile: &Profile) -> Result<Vec<Series>> {
     let measures: Vec<SeriesMeasure> = profile
         .measures()
         .into_iter()
-        .map(|m| SeriesMeasure {
-            name: m.column.name.clone(),
-            aggregate: format!("SUM({})", m.sql()),
-            key: format!("total_{}", m.column.sql_name),
-            is_row_count: false,
+        .map(|m| {
+            let additive = m.is_additive();
+            SeriesMeasure {
+                name: m.column.name.clone(),
+                aggregate: if additive {
+                    format!("SUM({})", m.sql())
+                } else {
+                    format!("AVG({})", m.sql())
+                },
+                key: if additive {
+                    format!("total_{}", m.column.sql_name)
+                } else {
+                    format!("average_{}", m.column.sql_name)
+                },
+                is_row_count: false,
+                additive,
+            }
         })
         .chain(std::iter::once(SeriesMeasure {
             name: "rows".into(),
             aggregate: "COUNT(*)".into(),
             key: "row_count".into(),
             is_row_count: true,
+            additive: true,
         }))
         .collect();
     let mut out = Vec::new();

@@ -107,7 +107,7 @@ fn trend(series: &Series, tested: usize) -> Option<Insight> {
         numbers: json!({
             "time_column": series.time_name,
             "measure": series.measure.name,
-            "aggregation": if series.measure.is_row_count { "count" } else { "sum" },
+            "aggregation": series.measure.aggregation(),
             "grain": grain.sql(),
             "direction": if up { "up" } else { "down" },
             "periods": n,
@@ -130,14 +130,17 @@ fn trend(series: &Series, tested: usize) -> Option<Insight> {
             "period",
             &[series.measure.key.as_str()],
         ),
+        question: describe(series),
+        result: None,
     })
 }
 
-/// "monthly total revenue", "weekly number of rows".
+/// "monthly total revenue", "weekly number of rows", "daily average temp max".
 pub fn describe(series: &Series) -> String {
-    if series.measure.is_row_count {
-        format!("{} number of rows", series.grain.adjective())
-    } else {
-        format!("{} total {}", series.grain.adjective(), series.measure.name)
+    let grain = series.grain.adjective();
+    match series.measure.aggregation() {
+        "count" => format!("{grain} number of rows"),
+        "avg" => format!("{grain} average {}", series.measure.name),
+        _ => format!("{grain} total {}", series.measure.name),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod dashboard;
 pub mod data_sources;
 pub mod health;
 pub mod queries;
@@ -23,5 +24,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(data_sources::routes())
         .merge(queries::routes())
         .merge(visualizations::routes())
+        .merge(dashboard::routes())
         .merge(stats::routes())
 }

@@ -67,6 +67,7 @@ pub struct ChartConfig {
     pub number_format: Option<DisplayFormat>,
     pub x_type: Option<XType>,
     pub top_n: Option<usize>,
+    pub highlight_key: Option<String>,
 }
 
 impl ChartConfig {
@@ -82,6 +83,7 @@ impl ChartConfig {
             number_format: self.number_format.unwrap_or_default(),
             x_type: self.x_type,
             top_n: self.top_n,
+            highlight_key: self.highlight_key,
         }
     }
 }
@@ -98,8 +100,21 @@ impl From<ChartSpec> for ChartConfig {
             number_format: Some(spec.number_format),
             x_type: spec.x_type,
             top_n: spec.top_n,
+            highlight_key: spec.highlight_key,
         }
     }
+}
+
+/// The columns of the result stored with `query`, for checking a chart against
+/// (none for a clarification, which stored no result).
+pub(crate) fn stored_result_columns(query: &store::Query) -> Vec<viz::ResultColumn> {
+    let stored: StoredColumns =
+        serde_json::from_value(query.result_data.0.clone()).unwrap_or_default();
+    stored
+        .columns
+        .iter()
+        .map(|c| viz::ResultColumn::new(&c.name, c.column_type))
+        .collect()
 }
 
 /// The chart `config` asks for, checked against the query's result columns; 422
@@ -116,13 +131,7 @@ async fn validated(
         .get_query(user.id(), query_id)
         .await
         .map_err(not_found("query"))?;
-    // A clarification stored no result: its columns are none.
-    let stored: StoredColumns = serde_json::from_value(query.result_data.0).unwrap_or_default();
-    let columns: Vec<viz::ResultColumn> = stored
-        .columns
-        .iter()
-        .map(|c| viz::ResultColumn::new(&c.name, c.column_type))
-        .collect();
+    let columns = stored_result_columns(&query);
     let spec = config.into_spec(chart_type, || query.query_text.chars().take(120).collect());
     viz::validate(&spec, &columns)
         .map_err(|reason| ApiError::unprocessable("invalid_chart_config", reason))?;

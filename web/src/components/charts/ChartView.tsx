@@ -20,6 +20,9 @@ import {
 } from 'recharts';
 import type { ChartSpec, ResultData } from '../../api/types';
 import { PALETTE, resolveSpec, toChartData } from '../../lib/chart';
+
+/** The colour of marked points (anomalies) over a line. */
+const MARK = '#dc2626';
 import { formatValue } from '../../lib/format';
 import { KpiCard } from './KpiCard';
 
@@ -73,6 +76,10 @@ export function ChartView({ spec: specIn, result, height = 320, width }: Props) 
           {series.map((k, i) => (
             <Line key={k} type="monotone" dataKey={k} name={name(k)} stroke={PALETTE[i % PALETTE.length]} strokeWidth={2} dot={data.length <= 40} isAnimationActive={false} connectNulls />
           ))}
+          {/* Marked points (anomalies): only the rows where the highlight column is set. */}
+          {spec.highlight_key && (
+            <Line dataKey={spec.highlight_key} name="marked" stroke="none" legendType="circle" dot={{ r: 5, fill: MARK, stroke: MARK }} activeDot={{ r: 6, fill: MARK }} isAnimationActive={false} />
+          )}
         </LineChart>
       );
       break;

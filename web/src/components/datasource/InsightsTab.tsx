@@ -1,5 +1,6 @@
-import { Lightbulb, Sparkles } from 'lucide-react';
+import { Lightbulb, MessageSquareText, Sparkles } from 'lucide-react';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { errorMessage } from '../../api/client';
 import { getInsights, narrateInsights } from '../../api/dataSources';
 import { getHealth } from '../../api/stats';
@@ -8,15 +9,23 @@ import { Alert } from '../Alert';
 import { EmptyState } from '../EmptyState';
 import { Spinner } from '../Spinner';
 import { SqlPanel } from '../SqlPanel';
+import { ChartView } from '../charts/ChartView';
 import type { Cell, Insight, Narration } from '../../api/types';
 import { formatCell } from '../../lib/format';
 
 /** Scalar facts of an insight (`{pearson_r: 0.71, sample_size: 1000}`) as label/value pairs. */
 export function insightFacts(i: Pick<Insight, 'numbers'>): [string, string][] {
   return Object.entries(i.numbers)
-    .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
+    .filter(([k, v]) => !k.endsWith('_sql') && (v === null || ['string', 'number', 'boolean'].includes(typeof v)))
     .slice(0, 8)
     .map(([k, v]) => [k.replace(/_/g, ' '), typeof v === 'number' ? formatCell(Number(v.toPrecision(6))) : formatCell(v as Cell)]);
+}
+
+/** The analysis page, running the finding's SQL with its question in the box. */
+export function askAboutLink(sourceId: string, i: Pick<Insight, 'sql' | 'question'>): string {
+  const params = new URLSearchParams({ source: sourceId, sql: i.sql });
+  if (i.question) params.set('q', i.question);
+  return `/analysis?${params.toString()}`;
 }
 
 /** "Summarize with AI": the model words the findings; a summary with a number not in them is not shown. */
@@ -60,21 +69,26 @@ function AiSummary({ id }: { id: string }) {
 export function InsightsTab({ id }: { id: string }) {
   const health = useAsync(() => getHealth(), []);
   const p = useAsync(() => getInsights(id), [id]);
+  const [showAll, setShowAll] = useState(false);
   if (p.error) return <Alert action={<button className="btn-secondary btn-sm" onClick={p.reload}>Retry</button>}>{p.error}</Alert>;
   if (!p.data) return <Spinner label="Looking for insights…" />;
-  if (p.data.insights.length === 0) return <EmptyState icon={Lightbulb} title="No insights yet">Nothing stood out in this data. Try asking a question instead.</EmptyState>;
+  const all = p.data.insights;
+  if (all.length === 0) return <EmptyState icon={Lightbulb} title="No insights yet">Nothing stood out in this data. Try asking a question instead.</EmptyState>;
+  const headline = Math.max(1, p.data.headline_count || Math.min(8, all.length));
+  const shown = showAll ? all : all.slice(0, headline);
   return (
     <div className="space-y-4">
       {health.data?.llm === 'configured' && <AiSummary id={id} />}
       {p.data.sampled && <p className="text-xs text-slate-500">Computed on a sample of the rows.</p>}
-      <ul className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-        {p.data.insights.map((i, k) => (
-          <li key={k} className="card min-w-0 space-y-3">
+      <ul className="grid grid-cols-1 gap-4 lg:grid-cols-2" aria-label="Insights">
+        {shown.map((i, k) => (
+          <li key={k} className="card min-w-0 space-y-3" data-insight-type={i.type}>
             <div>
               <span className="text-xs font-medium uppercase tracking-wide text-brand-700">{i.type.replace(/_/g, ' ')}</span>
               <h3 className="font-semibold">{i.title}</h3>
               <p className="mt-1 text-sm text-slate-600">{i.explanation}</p>
             </div>
+            {i.result && i.chart.chart_type !== 'table' && <ChartView spec={{ ...i.chart, title: '' }} result={i.result} height={220} />}
             {insightFacts(i).length > 0 && (
               <dl className="flex flex-wrap gap-1.5 text-xs">
                 {insightFacts(i).map(([k, v]) => (
@@ -85,10 +99,20 @@ export function InsightsTab({ id }: { id: string }) {
                 ))}
               </dl>
             )}
+            <div className="flex flex-wrap items-center gap-3">
+              <Link to={askAboutLink(id, i)} className="btn-secondary btn-sm">
+                <MessageSquareText size={14} aria-hidden /> Ask about this
+              </Link>
+            </div>
             {i.sql && <SqlPanel sql={i.sql} />}
           </li>
         ))}
       </ul>
+      {all.length > headline && (
+        <button type="button" className="btn-secondary btn-sm" onClick={() => setShowAll((v) => !v)}>
+          {showAll ? `Show the top ${headline}` : `Show all ${all.length} findings`}
+        </button>
+      )}
     </div>
   );
 }
