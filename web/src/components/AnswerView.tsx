@@ -77,7 +77,8 @@ export function AnswerView({
 
   const pin = () =>
     run('pin', async () => {
-      await pinTile({ query_id: record.id, chart: spec });
+      // A number fits one grid column; a chart reads better across two.
+      await pinTile({ query_id: record.id, chart: spec, width: spec.chart_type === 'kpi' ? 1 : 2 });
       setNotice({ kind: 'success', text: 'Pinned to your dashboard.' });
     });
 

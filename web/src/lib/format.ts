@@ -74,3 +74,32 @@ export function timeAgo(s: string | null | undefined, now = Date.now()): string 
   if (d < 30) return `${d} d ago`;
   return formatDate(s);
 }
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Whether every value is an ISO date or date-time (an axis of periods). */
+export function isTimeAxis(values: unknown[]): boolean {
+  return values.length > 0 && values.every((v) => typeof v === 'string' && ISO_DATE_TIME.test(v));
+}
+
+/**
+ * An ISO period start as an axis label: `Mar 2025` when every value is the first of a
+ * month at midnight, `2025-03-14` for days, the time only when it is not midnight.
+ */
+export function formatPeriod(v: unknown, monthly: boolean): string {
+  const m = typeof v === 'string' ? ISO_DATE_TIME.exec(v) : null;
+  if (!m) return String(v ?? '');
+  const [, y, mo, d, h, mi] = m;
+  if (monthly) return `${MONTHS[Number(mo) - 1]} ${y}`;
+  const midnight = !h || (h === '00' && mi === '00');
+  return midnight ? `${y}-${mo}-${d}` : `${y}-${mo}-${d} ${h}:${mi}`;
+}
+
+/** Whether every value is the first of a month at midnight. */
+export function isMonthly(values: unknown[]): boolean {
+  return values.every((v) => {
+    const m = typeof v === 'string' ? ISO_DATE_TIME.exec(v) : null;
+    return !!m && m[3] === '01' && (!m[4] || (m[4] === '00' && m[5] === '00'));
+  });
+}

@@ -1,7 +1,7 @@
 //! Anomalies: periods whose value is far from a rolling-median baseline (less the
 //! series' own seasonal pattern), measured in robust z-scores with a multiple-test threshold.
 
-use domain::{ChartSpec, ChartType};
+use domain::{ChartSpec, ChartType, XType};
 use serde_json::json;
 
 use super::series::Series;
@@ -219,6 +219,7 @@ fn anomalies(series: &Series, tests: usize) -> Vec<Insight> {
                 sql: series.sql_marking(grain.start(index)),
                 chart: ChartSpec {
                     highlight_key: Some("anomaly".into()),
+                    x_type: Some(XType::Time),
                     ..chart(
                         ChartType::Line,
                         &capitalise(&measure),

@@ -1,7 +1,7 @@
 //! Trends: a line fitted over the last periods of each series, reported only when the
 //! slope's t-test (Bonferroni-corrected) and the Mann-Kendall test both say it is real.
 
-use domain::ChartType;
+use domain::{ChartSpec, ChartType, XType};
 use serde_json::json;
 
 use super::series::{Grain, Series};
@@ -124,12 +124,15 @@ fn trend(series: &Series, tested: usize) -> Option<Insight> {
             "year_over_year_percent": yoy,
         }),
         sql: series.sql(Some((first, last))),
-        chart: chart(
-            ChartType::Line,
-            &capitalise(&measure),
-            "period",
-            &[series.measure.key.as_str()],
-        ),
+        chart: ChartSpec {
+            x_type: Some(XType::Time),
+            ..chart(
+                ChartType::Line,
+                &capitalise(&measure),
+                "period",
+                &[series.measure.key.as_str()],
+            )
+        },
         question: describe(series),
         result: None,
     })

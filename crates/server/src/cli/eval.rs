@@ -87,8 +87,13 @@ pub async fn predict(
                 sql,
                 result,
                 engine,
+                interpretation,
                 ..
-            }) => (Prediction::answer(&item.id, &result, &sql), Some(engine)),
+            }) => (
+                Prediction::answer(&item.id, &result, &sql)
+                    .answered_by(engine, interpretation.map(|i| i.1)),
+                Some(engine),
+            ),
             Err(e) => (Prediction::error(&item.id, &e.to_string()), None),
         };
         seconds.push(started.elapsed().as_secs_f64());

@@ -7,6 +7,7 @@
 //! half a unit of the gold's last decimal for items with a `format`), dates as
 //! ISO dates, strings case-, accent-, space- and footnote-insensitively.
 
+use domain::NlEngine;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -40,6 +41,12 @@ pub enum Prediction {
         columns: Vec<String>,
         rows: Vec<Vec<Value>>,
         sql: String,
+        /// `rules` or `llm`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        engine: Option<String>,
+        /// The rules engine's confidence in its reading (0..1), for calibration.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        confidence: Option<f32>,
     },
     Abstained {
         id: String,
@@ -59,7 +66,21 @@ impl Prediction {
             columns: result.columns.iter().map(|c| c.name.clone()).collect(),
             rows: result.rows.clone(),
             sql: sql.to_string(),
+            engine: None,
+            confidence: None,
         }
+    }
+
+    /// This answer marked with the engine that gave it and the rules engine's confidence.
+    pub fn answered_by(mut self, by: NlEngine, with_confidence: Option<f32>) -> Self {
+        if let Prediction::Answer {
+            engine, confidence, ..
+        } = &mut self
+        {
+            *engine = Some(by.as_str().to_string());
+            *confidence = with_confidence;
+        }
+        self
     }
 
     pub fn abstained(id: &str, message: &str) -> Self {
@@ -426,6 +447,8 @@ mod tests {
             columns: vec!["x".into()],
             rows: vec![vec![json!(v)]],
             sql: String::new(),
+            engine: None,
+            confidence: None,
         };
         let mut right = result(1);
         if let Prediction::Answer { id, .. } = &mut right {

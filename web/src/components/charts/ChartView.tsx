@@ -23,7 +23,7 @@ import { PALETTE, resolveSpec, toChartData } from '../../lib/chart';
 
 /** The colour of marked points (anomalies) over a line. */
 const MARK = '#dc2626';
-import { formatValue } from '../../lib/format';
+import { formatPeriod, formatValue, isMonthly, isTimeAxis } from '../../lib/format';
 import { KpiCard } from './KpiCard';
 
 interface Props {
@@ -46,9 +46,15 @@ export function ChartView({ spec: specIn, result, height = 320, width }: Props) 
   const tick = (v: unknown) => formatValue(v, fmt, true);
   const tooltip = <Tooltip formatter={(v: unknown) => formatValue(v, fmt)} />;
   const many = data.length > 8;
+  // Periods (ISO dates and date-times) read as "Mar 2025" or "2025-03-14", not as raw ISO text.
+  const xValues = xKey ? data.map((d) => d[xKey]) : [];
+  const periods = isTimeAxis(xValues);
+  const monthly = periods && isMonthly(xValues);
+  const xTick = periods ? (v: unknown) => formatPeriod(v, monthly) : undefined;
   const xAxis = (
     <XAxis
       dataKey={xKey ?? undefined}
+      tickFormatter={xTick}
       tick={{ fontSize: 12 }}
       interval={many ? 'preserveStartEnd' : 0}
       angle={many ? -30 : 0}

@@ -19,7 +19,7 @@ export function SavedPreview() {
       </div>
       {saved.loading && !saved.data && <Spinner />}
       {saved.error && <Alert>{saved.error}</Alert>}
-      {saved.data && saved.data.items.length === 0 && <p className="text-sm text-slate-500">No saved queries yet. Save an answer on the Analysis page to pin it here.</p>}
+      {saved.data && saved.data.items.length === 0 && <p className="text-sm text-slate-500">No saved queries yet. Save an answer on the Analysis page to keep it here.</p>}
       {saved.data && saved.data.items.length > 0 && (
         <ul className="space-y-2">
           {saved.data.items.map((q) => (
