@@ -30,6 +30,7 @@
 //! 6. [`sql`] renders the plan with quoted identifiers and escaped literals and checks the
 //!    result parses; [`interpret`] describes it in words.
 
+pub mod agree;
 pub mod catalog;
 pub mod dates;
 pub mod error;

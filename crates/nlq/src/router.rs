@@ -1,7 +1,9 @@
 //! Which engine answers: `rules` (offline), `llm`, or `auto` — the rules
 //! engine when it is confident, otherwise the LLM when one is configured,
-//! otherwise the rules engine's clarification. The server, `insightiq ask`
-//! and `insightiq eval` all route through here.
+//! otherwise the rules engine's clarification. In `auto` the model's answer is
+//! given only when a second, independent reading of the question (see
+//! `llm::second_opinion`) comes to the same rows; otherwise `auto` says it is
+//! not sure. The server, `insightiq ask` and `insightiq eval` all route through here.
 
 use std::future::Future;
 
@@ -43,7 +45,9 @@ pub enum RouteError<E> {
 
 /// Answers `prompt.question` with the chosen engine. `run` executes SQL the
 /// LLM writes (rules SQL is returned for the caller to run); `remembered` is
-/// the LLM reply accepted before for the same question on the same data.
+/// the LLM reply accepted before for the same question on the same data;
+/// `rows` reads the result rows out of what `run` returns (to compare readings).
+#[allow(clippy::too_many_arguments)]
 pub async fn route<T, E, F, Fut>(
     choice: NlEngine,
     llm: Option<&LlmClient>,
@@ -51,7 +55,8 @@ pub async fn route<T, E, F, Fut>(
     ctx: &Context,
     prompt: &PromptInput<'_>,
     remembered: Option<LlmReply>,
-    run: F,
+    mut run: F,
+    rows: fn(&T) -> &[Vec<serde_json::Value>],
 ) -> Result<Routed<T>, RouteError<E>>
 where
     E: std::fmt::Display,
@@ -93,7 +98,17 @@ where
         (NlEngine::Llm, None) => return Err(RouteError::LlmNotConfigured),
         (_, Some(client)) => client,
     };
-    match llm::answer(client, prompt, remembered, run).await {
+    // `auto` answers only what it is sure of: no empty answers, and two readings agree.
+    let strict = (choice == NlEngine::Auto).then_some(rows);
+    let answered = llm::answer(client, prompt, remembered, &mut run, strict).await;
+    // A remembered reply was checked when it was first accepted.
+    let answered = match answered {
+        Ok(answer) if choice == NlEngine::Auto && answer.trace.attempts > 0 => {
+            checked(client, prompt, answer, &mut run, rows).await
+        }
+        other => other,
+    };
+    match answered {
         Ok(answer) => Ok(Routed::Llm(answer)),
         Err(LlmError::Fatal(e)) => Err(RouteError::Fatal(e)),
         Err(failure) => {
@@ -106,11 +121,15 @@ where
                 }
                 | LlmError::Declined {
                     usage, attempts, ..
-                } => (*usage, *attempts),
+                }
+                | LlmError::Unsure { usage, attempts } => (*usage, *attempts),
                 LlmError::Fatal(_) => (Usage::default(), 0),
             };
             tracing::warn!(error = %failure, "the LLM could not answer");
-            let note = format!("The AI could not answer either ({failure}).");
+            let note = match &failure {
+                LlmError::Unsure { .. } => "The AI read it two ways that give different answers, so I am not sure what you mean (two readings disagreed).".to_string(),
+                _ => format!("The AI could not answer either ({failure})."),
+            };
             let message = if message.is_empty() {
                 format!("I could not answer that. {note}")
             } else {
@@ -125,4 +144,66 @@ where
             })
         }
     }
+}
+
+/// `answer` if a second reading of the question gives the same rows; otherwise
+/// `LlmError::Unsure` (a clarification), with both readings' tokens counted.
+async fn checked<T, E, F, Fut>(
+    client: &LlmClient,
+    prompt: &PromptInput<'_>,
+    mut answer: LlmAnswer<T>,
+    run: &mut F,
+    rows: fn(&T) -> &[Vec<serde_json::Value>],
+) -> Result<LlmAnswer<T>, LlmError<E>>
+where
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = Result<T, RunFailure<E>>>,
+{
+    let second = llm::second_opinion(client, prompt, run, Some(rows)).await;
+    let spent = |answer: &LlmAnswer<T>| Usage {
+        prompt_tokens: answer.trace.prompt_tokens,
+        completion_tokens: answer.trace.completion_tokens,
+    };
+    let mut usage = spent(&answer);
+    let mut attempts = answer.trace.attempts;
+    let same = match second {
+        Ok(second) => {
+            usage += spent(&second);
+            attempts += second.trace.attempts;
+            crate::agree::results_agree(rows(&answer.output), rows(&second.output))
+        }
+        Err(LlmError::Fatal(e)) => return Err(LlmError::Fatal(e)),
+        Err(
+            LlmError::Unavailable {
+                usage: u,
+                attempts: a,
+                ..
+            }
+            | LlmError::NoAnswer {
+                usage: u,
+                attempts: a,
+                ..
+            }
+            | LlmError::Declined {
+                usage: u,
+                attempts: a,
+                ..
+            }
+            | LlmError::Unsure {
+                usage: u,
+                attempts: a,
+            },
+        ) => {
+            usage += u;
+            attempts += a;
+            false
+        }
+    };
+    if !same {
+        return Err(LlmError::Unsure { usage, attempts });
+    }
+    answer.trace.prompt_tokens = usage.prompt_tokens;
+    answer.trace.completion_tokens = usage.completion_tokens;
+    answer.trace.attempts = attempts;
+    Ok(answer)
 }

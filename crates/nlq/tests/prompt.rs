@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use domain::SourceSchema;
-use nlq::llm::prompt::{messages, repair_message, reply_schema};
+use nlq::llm::prompt::{messages, repair_message, reply_schema, second_opinion_messages};
 use nlq::llm::PromptInput;
 use serde_json::json;
 use std::path::PathBuf;
@@ -106,4 +106,31 @@ fn user_text_appears_only_as_json_strings() {
             "column name outside its JSON line: {line}"
         );
     }
+}
+
+#[test]
+fn the_second_reading_has_no_examples_and_the_columns_reversed() {
+    let schema = orders();
+    let input = PromptInput {
+        question: "Revenue by region last quarter",
+        schema: &schema,
+        today: NaiveDate::from_ymd_opt(2025, 2, 14).unwrap(),
+        time_zone: "Europe/Berlin",
+        share_values: false,
+    };
+    let mut text = String::new();
+    for message in second_opinion_messages(&input) {
+        text.push_str(&format!("=== {}\n{}\n", message.role, message.content));
+    }
+    check("orders-second-opinion.txt", &text);
+    assert!(!text.contains("Examples for another table"));
+    let (customer, order_date) = (
+        text.find(r#"{"sql":"customer""#).unwrap(),
+        text.find(r#"{"sql":"order_date""#).unwrap(),
+    );
+    assert!(customer < order_date, "columns in the opposite order");
+    // The first reading is unchanged by it.
+    assert!(messages(&input)[0]
+        .content
+        .contains("Examples for another table"));
 }

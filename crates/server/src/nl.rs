@@ -99,6 +99,11 @@ pub fn chart_for(
     viz::recommend(&columns, result.rows.len(), Some(&hint))
 }
 
+/// The rows of a run, which `auto` compares between two readings of a question.
+fn result_rows(run: &crate::querying::SqlRun) -> &[Vec<Value>] {
+    &run.result.rows
+}
+
 /// Answers `question` about one of the user's sources with `engine` (the
 /// configured one when `None`) and records it in history.
 pub async fn ask_and_record(
@@ -157,12 +162,21 @@ pub async fn ask_and_record(
                 other => RunFailure::Fatal(other),
             })
     };
-    let routed = nlq::route(choice, llm, &schema, &ctx, &prompt, remembered, run)
-        .await
-        .map_err(|e| match e {
-            RouteError::LlmNotConfigured => AskError::LlmNotConfigured,
-            RouteError::Fatal(e) => AskError::Query(e),
-        })?;
+    let routed = nlq::route(
+        choice,
+        llm,
+        &schema,
+        &ctx,
+        &prompt,
+        remembered,
+        run,
+        result_rows,
+    )
+    .await
+    .map_err(|e| match e {
+        RouteError::LlmNotConfigured => AskError::LlmNotConfigured,
+        RouteError::Fatal(e) => AskError::Query(e),
+    })?;
     let record =
         |sql: Option<String>, details: QueryDetails, result_data: Value, ms: i64| NewQuery {
             user_id: user,

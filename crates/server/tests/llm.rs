@@ -336,17 +336,61 @@ async fn auto_asks_the_model_only_when_the_rules_engine_cannot_answer() {
     assert_eq!(answer["engine"], "rules");
     assert!(script.requests().is_empty());
 
-    // Not this one: the model does.
+    // Not this one: the model does, and a second reading (no examples, a step that
+    // names the columns first) must come to the same rows before `auto` answers.
     script.push(Reply::Content(reply(BY_CITY)));
+    script.push(Reply::Content(reply(
+        r#"SELECT SUM("total") AS revenue, "city" FROM data GROUP BY "city""#,
+    )));
     let (status, answer) = ask(&app, &token, &id, "where do shoppers splurge", "auto").await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["engine"], "llm", "{answer}");
-    assert_eq!(script.requests().len(), 1);
+    assert_eq!(answer["interpreted_query"], BY_CITY);
+    assert_eq!(answer["llm"]["attempts"], 2, "both readings are counted");
+    let requests = script.requests();
+    assert_eq!(requests.len(), 2);
+    let second_system = requests[1]["messages"][0]["content"].as_str().unwrap();
+    assert!(second_system.contains("Before writing SQL, decide which listed columns"));
+    assert!(!second_system.contains("Examples for another table"));
+
+    // Readings that disagree: not sure, so a clarification and no guess.
+    script.push(Reply::Content(reply(BY_CITY)));
+    script.push(Reply::Content(reply(
+        r#"SELECT "city", AVG("total") AS avg_total FROM data GROUP BY "city""#,
+    )));
+    let (status, unsure) = ask(&app, &token, &id, "where do big baskets happen", "auto").await;
+    assert_eq!(status, 200, "{unsure}");
+    assert_eq!(unsure["status"], "needs_clarification", "{unsure}");
+    assert!(
+        unsure["message"].as_str().unwrap().contains("two readings"),
+        "{unsure}"
+    );
+    assert_eq!(script.requests().len(), 4);
+
+    // An empty answer (a filter that matches nothing) goes back for repair in `auto`.
+    script.push(Reply::Content(reply(
+        r#"SELECT SUM("total") AS revenue FROM data WHERE "city" = 'Atlantis'"#,
+    )));
+    script.push(Reply::Content(reply(BY_CITY)));
+    script.push(Reply::Content(reply(BY_CITY)));
+    let (status, answer) = ask(&app, &token, &id, "where do shoppers spend big", "auto").await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interpreted_query"], BY_CITY, "{answer}");
+    let requests = script.requests();
+    assert_eq!(requests.len(), 7);
+    let repair = requests[5]["messages"].as_array().unwrap().last().unwrap();
+    assert!(
+        repair["content"]
+            .as_str()
+            .unwrap()
+            .contains("returned no rows, or only zeros and nulls"),
+        "{repair}"
+    );
 
     // `rules` never calls the model.
     let (_, answer) = ask(&app, &token, &id, "where do people splurge most", "rules").await;
     assert_eq!(answer["status"], "needs_clarification");
-    assert_eq!(script.requests().len(), 1);
+    assert_eq!(script.requests().len(), 7);
 }
 
 #[tokio::test]

@@ -253,13 +253,25 @@ fn segment_difference(
         let dim_name = &dim.column.name;
         let d = dim.sql();
         let key = format!("avg_{}", m.column.sql_name);
+        // The top group against the mean of every other row: "12% above the rest".
+        let (rest_n, rest_sum) = groups
+            .iter()
+            .filter(|g| g.label != high.label)
+            .fold((0.0, 0.0), |(n, s), g| (n + g.stats[i].0, s + g.stats[i].1));
+        let rest_mean = (rest_n > 0.0).then(|| rest_sum / rest_n);
+        let versus_rest = rest_mean
+            .filter(|r| *r > 0.0 && high.stats[i].2 > 0.0)
+            .map(|r| high.stats[i].2 / r - 1.0);
         let insight = Insight {
             kind: InsightKind::SegmentDifference,
             title: format!("{} differs by {dim_name}", capitalise(name)),
             explanation: format!(
-                "Average {name} is highest for {} ({}) and lowest for {} ({}), and {dim_name} explains {} of its variation (eta² = {:.2}, {}).",
+                "Average {name} is highest for {} ({}{}) and lowest for {} ({}), and {dim_name} explains {} of its variation (eta² = {:.2}, {}).",
                 high.label,
                 fmt_num(high.stats[i].2),
+                versus_rest
+                    .map(|v| format!(", {} {} the rest", fmt_pct(v.abs()), if v >= 0.0 { "above" } else { "below" }))
+                    .unwrap_or_default(),
                 low.label,
                 fmt_num(low.stats[i].2),
                 fmt_pct(eta2),
@@ -273,6 +285,7 @@ fn segment_difference(
                 "groups": summaries.len(),
                 "highest": {"group": high.label, "mean": num(high.stats[i].2), "count": high.stats[i].0},
                 "lowest": {"group": low.label, "mean": num(low.stats[i].2), "count": low.stats[i].0},
+                "highest_vs_rest_percent": versus_rest.map(|v| num(v * 100.0)),
                 "eta_squared": num(eta2),
                 "f_statistic": num(f),
                 "p_value": num(p),

@@ -26,6 +26,20 @@ pub use reply::LlmReply;
 /// Failed SQL is sent back at most this many times.
 pub const MAX_REPAIRS: u32 = 2;
 
+/// Reads the result rows out of what `run` returned, to refuse an empty answer.
+pub type RowsOf<T> = fn(&T) -> &[Vec<serde_json::Value>];
+
+/// No rows, or one row of nothing but zeros and nulls: on every question set this was
+/// a filter that matched nothing (a value spelled otherwise than in the data, a date
+/// outside the table's range), never the answer.
+pub fn is_empty_answer(rows: &[Vec<serde_json::Value>]) -> bool {
+    match rows {
+        [] => true,
+        [row] => row.iter().all(|v| v.is_null() || v.as_f64() == Some(0.0)),
+        _ => false,
+    }
+}
+
 /// A question the model answered with SQL that ran.
 #[derive(Debug, Clone)]
 pub struct LlmAnswer<T> {
@@ -70,6 +84,12 @@ pub enum LlmError<E> {
         usage: Usage,
         attempts: u32,
     },
+    /// Two independent readings of the question gave different answers (`auto`
+    /// gives neither).
+    #[error(
+        "two readings of the question gave different answers, so it is not clear what was meant"
+    )]
+    Unsure { usage: Usage, attempts: u32 },
     #[error("{0}")]
     Fatal(E),
 }
@@ -77,12 +97,14 @@ pub enum LlmError<E> {
 /// Asks the model for SQL answering `input.question`, runs each reply with
 /// `run`, and repairs failures up to [`MAX_REPAIRS`] times. A `remembered`
 /// reply (the one accepted for the same question on the same data) is tried
-/// first and costs no tokens.
+/// first and costs no tokens. With `refuse_empty`, an empty answer (see
+/// [`is_empty_answer`]) is sent back for repair like an error.
 pub async fn answer<T, E, F, Fut>(
     client: &LlmClient,
     input: &PromptInput<'_>,
     remembered: Option<LlmReply>,
     mut run: F,
+    refuse_empty: Option<RowsOf<T>>,
 ) -> Result<LlmAnswer<T>, LlmError<E>>
 where
     F: FnMut(String) -> Fut,
@@ -95,8 +117,43 @@ where
             Err(RunFailure::Repairable(_)) => {}
         }
     }
+    converse(client, prompt::messages(input), run, refuse_empty).await
+}
+
+/// A second, independent reading of `input.question` (see
+/// `prompt::second_opinion_messages`), with the same repair loop, for checking an
+/// answer before it is given.
+pub async fn second_opinion<T, E, F, Fut>(
+    client: &LlmClient,
+    input: &PromptInput<'_>,
+    run: F,
+    refuse_empty: Option<RowsOf<T>>,
+) -> Result<LlmAnswer<T>, LlmError<E>>
+where
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = Result<T, RunFailure<E>>>,
+{
+    converse(
+        client,
+        prompt::second_opinion_messages(input),
+        run,
+        refuse_empty,
+    )
+    .await
+}
+
+/// Sends `messages`, runs each reply's SQL and repairs failures up to [`MAX_REPAIRS`] times.
+async fn converse<T, E, F, Fut>(
+    client: &LlmClient,
+    mut messages: Vec<Message>,
+    mut run: F,
+    refuse_empty: Option<RowsOf<T>>,
+) -> Result<LlmAnswer<T>, LlmError<E>>
+where
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = Result<T, RunFailure<E>>>,
+{
     let schema = prompt::reply_schema();
-    let mut messages = prompt::messages(input);
     let mut usage = Usage::default();
     let mut problem = String::new();
     for attempts in 1..=MAX_REPAIRS + 1 {
@@ -120,6 +177,9 @@ where
                 })
             }
             Ok(reply) => match run(reply.sql.clone()).await {
+                Ok(output) if refuse_empty.is_some_and(|rows| is_empty_answer(rows(&output))) => {
+                    EMPTY_ANSWER.to_string()
+                }
                 Ok(output) => return Ok(accepted(client, reply, output, usage, attempts)),
                 Err(RunFailure::Fatal(e)) => return Err(LlmError::Fatal(e)),
                 Err(RunFailure::Repairable(problem)) => problem,
@@ -136,6 +196,11 @@ where
         attempts: MAX_REPAIRS + 1,
     })
 }
+
+/// What an empty answer is sent back with.
+const EMPTY_ANSWER: &str = "the query ran but returned no rows, or only zeros and nulls. A filter probably matches nothing: \
+     check how values are spelled in the data (compare text with ILIKE '%word%'), that dates fall within the column's min and max, \
+     and that you used the right columns";
 
 fn accepted<T>(
     client: &LlmClient,
@@ -155,5 +220,21 @@ fn accepted<T>(
         },
         reply,
         output,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_empty_answer;
+    use serde_json::json;
+
+    #[test]
+    fn empty_answers_are_no_rows_or_one_row_of_nothing() {
+        assert!(is_empty_answer(&[]));
+        assert!(is_empty_answer(&[vec![json!(0)]]));
+        assert!(is_empty_answer(&[vec![json!(null), json!(0.0)]]));
+        assert!(!is_empty_answer(&[vec![json!(3)]]));
+        assert!(!is_empty_answer(&[vec![json!("Paris"), json!(0)]]));
+        assert!(!is_empty_answer(&[vec![json!(0)], vec![json!(0)]]));
     }
 }

@@ -60,7 +60,35 @@ pub fn messages(input: &PromptInput<'_>) -> Vec<Message> {
     ]
 }
 
+/// Two worked examples over another table, shown with the first attempt.
+const EXAMPLES: &str = "\n\n\
+     Examples for another table (columns \"price\", \"region\"):\n\
+     \"What is the average price?\" -> {\"sql\": \"SELECT AVG(\\\"price\\\") AS avg_price FROM data\", \"chart\": \"kpi\", \"explanation\": \"The average price over all rows.\", \"assumptions\": []}\n\
+     \"Average price by region\" -> {\"sql\": \"SELECT \\\"region\\\", AVG(\\\"price\\\") AS avg_price FROM data GROUP BY \\\"region\\\" ORDER BY avg_price DESC\", \"chart\": \"bar\", \"explanation\": \"The average price per region.\", \"assumptions\": []}";
+
+/// The messages of a second, independent reading of the same question: the same rules
+/// without the examples, a step that names the columns first, and the columns in the
+/// opposite order. Readings made this differently rarely agree on a wrong answer.
+pub fn second_opinion_messages(input: &PromptInput<'_>) -> Vec<Message> {
+    let system = format!(
+        "{}\n\nBefore writing SQL, decide which listed columns the question is about and what it asks for (one number, a breakdown, a list, a ranking); name them in explanation.",
+        rules(input)
+    );
+    let mut reversed = input.schema.clone();
+    reversed.columns.reverse();
+    let input = PromptInput {
+        schema: &reversed,
+        ..input.clone()
+    };
+    vec![Message::system(system), Message::user(user_message(&input))]
+}
+
 fn system_message(input: &PromptInput<'_>) -> String {
+    format!("{}{EXAMPLES}", rules(input))
+}
+
+/// The role, the rules and the reply format.
+fn rules(input: &PromptInput<'_>) -> String {
     let charts: Vec<&str> = CHARTS.iter().map(|c| c.as_str()).collect();
     format!(
         "You are a data analyst. You answer a question about one table by writing one SQL query.\n\
@@ -77,11 +105,7 @@ fn system_message(input: &PromptInput<'_>) -> String {
          - If no listed column holds what the question asks about (it needs a cost, a date or a category the table does not have), do not guess with another column: reply with the sql SELECT 'cannot answer' AS note and say in explanation what is missing.\n\
          \n\
          Reply with one JSON object and nothing else:\n\
-         {{\"sql\": \"...\", \"chart\": one of {charts:?}, \"explanation\": \"one sentence on what the query computes\", \"assumptions\": [\"each assumption you made, if any\"]}}\n\
-         \n\
-         Examples for another table (columns \"price\", \"region\"):\n\
-         \"What is the average price?\" -> {{\"sql\": \"SELECT AVG(\\\"price\\\") AS avg_price FROM data\", \"chart\": \"kpi\", \"explanation\": \"The average price over all rows.\", \"assumptions\": []}}\n\
-         \"Average price by region\" -> {{\"sql\": \"SELECT \\\"region\\\", AVG(\\\"price\\\") AS avg_price FROM data GROUP BY \\\"region\\\" ORDER BY avg_price DESC\", \"chart\": \"bar\", \"explanation\": \"The average price per region.\", \"assumptions\": []}}",
+         {{\"sql\": \"...\", \"chart\": one of {charts:?}, \"explanation\": \"one sentence on what the query computes\", \"assumptions\": [\"each assumption you made, if any\"]}}",
         today = input.today.format("%Y-%m-%d"),
         zone = input.time_zone,
     )

@@ -161,6 +161,7 @@ impl LocalTable {
             &prompt,
             None,
             run,
+            result_rows,
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -199,6 +200,11 @@ impl LocalTable {
             },
         })
     }
+}
+
+/// The rows of a result, which `auto` compares between two readings of a question.
+fn result_rows(result: &QueryResult) -> &[Vec<serde_json::Value>] {
+    &result.rows
 }
 
 /// Parses `--today` (`YYYY-MM-DD`).

@@ -10,6 +10,7 @@ import { EmptyState } from '../EmptyState';
 import { Spinner } from '../Spinner';
 import { SqlPanel } from '../SqlPanel';
 import { ChartView } from '../charts/ChartView';
+import { ResultTable } from '../ResultTable';
 import type { Cell, Insight, Narration } from '../../api/types';
 import { formatCell } from '../../lib/format';
 
@@ -88,7 +89,12 @@ export function InsightsTab({ id }: { id: string }) {
               <h3 className="font-semibold">{i.title}</h3>
               <p className="mt-1 text-sm text-slate-600">{i.explanation}</p>
             </div>
-            {i.result && i.chart.chart_type !== 'table' && <ChartView spec={{ ...i.chart, title: '' }} result={i.result} height={220} />}
+            {i.result &&
+              (i.chart.chart_type === 'table' ? (
+                <ResultTable columns={i.result.columns} rows={i.result.rows.slice(0, 5)} caption={i.title} />
+              ) : (
+                <ChartView spec={{ ...i.chart, title: '' }} result={i.result} height={220} />
+              ))}
             {insightFacts(i).length > 0 && (
               <dl className="flex flex-wrap gap-1.5 text-xs">
                 {insightFacts(i).map(([k, v]) => (
