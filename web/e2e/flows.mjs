@@ -392,10 +392,14 @@ export function registerFlows() {
     await page.getByRole('button', { name: 'Pin to dashboard' }).click();
     const tile = await (await pinned).json();
     await page.getByText('Pinned to your dashboard.').waitFor();
+    // Let the dashboard finish loading (its session refresh included) before reloading:
+    // a reload that cuts a refresh short presents a used refresh token, which signs out.
     await page.goto('/dashboard');
-    await page.reload();
     const board = page.getByRole('list', { name: 'Pinned answers' });
     const card = board.locator(':scope > li', { hasText: tile.title });
+    await card.waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.reload();
     await card.waitFor();
     await card.locator('figure[data-chart-type="bar"] .recharts-bar-rectangle').first().waitFor();
     await shots(page, outDir, '18-dashboard-pinned');
