@@ -149,7 +149,7 @@ pub async fn ask_and_record(
         time_zone: "UTC",
         share_values: source.share_sample_values,
     };
-    let memo_key = llm_memo_key(state, &source, question);
+    let memo_key = llm_memo_key(state, &source, question, choice);
     let remembered = match (&memo_key, choice) {
         (Some(key), NlEngine::Llm | NlEngine::Auto) => recall(state, key).await,
         _ => None,
@@ -387,7 +387,12 @@ pub(crate) async fn record_usage(
 /// snapshot version: asking again costs no tokens, and a new snapshot asks anew.
 const LLM_MEMO_TTL: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
-fn llm_memo_key(state: &AppState, source: &DataSource, question: &str) -> Option<String> {
+fn llm_memo_key(
+    state: &AppState,
+    source: &DataSource,
+    question: &str,
+    engine: NlEngine,
+) -> Option<String> {
     let llm = state.llm.as_ref()?;
     let normalized = question
         .split_whitespace()
@@ -396,6 +401,9 @@ fn llm_memo_key(state: &AppState, source: &DataSource, question: &str) -> Option
         .to_lowercase();
     let mut hasher = Sha256::new();
     hasher.update(llm.model().as_bytes());
+    hasher.update(b"\0");
+    // `auto` keeps only replies a second reading confirmed; `llm` keeps its first.
+    hasher.update(engine.as_str().as_bytes());
     hasher.update(b"\0");
     hasher.update(normalized.as_bytes());
     Some(format!(

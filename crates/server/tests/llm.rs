@@ -387,10 +387,20 @@ async fn auto_asks_the_model_only_when_the_rules_engine_cannot_answer() {
         "{repair}"
     );
 
+    // An answer `llm` remembered unchecked is not served to `auto`: it asks (and checks).
+    script.push(Reply::Content(reply(BY_CITY)));
+    let (_, first) = ask(&app, &token, &id, "where is spending highest", "llm").await;
+    assert_eq!(first["engine"], "llm", "{first}");
+    script.push(Reply::Content(reply(BY_CITY)));
+    script.push(Reply::Content(reply(BY_CITY)));
+    let (_, checked) = ask(&app, &token, &id, "where is spending highest", "auto").await;
+    assert_eq!(checked["llm"]["attempts"], 2, "{checked}");
+    assert_eq!(script.requests().len(), 10);
+
     // `rules` never calls the model.
     let (_, answer) = ask(&app, &token, &id, "where do people splurge most", "rules").await;
     assert_eq!(answer["status"], "needs_clarification");
-    assert_eq!(script.requests().len(), 7);
+    assert_eq!(script.requests().len(), 10);
 }
 
 #[tokio::test]
