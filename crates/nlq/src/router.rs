@@ -112,19 +112,7 @@ where
         Ok(answer) => Ok(Routed::Llm(answer)),
         Err(LlmError::Fatal(e)) => Err(RouteError::Fatal(e)),
         Err(failure) => {
-            let (usage, attempts) = match &failure {
-                LlmError::Unavailable {
-                    usage, attempts, ..
-                }
-                | LlmError::NoAnswer {
-                    usage, attempts, ..
-                }
-                | LlmError::Declined {
-                    usage, attempts, ..
-                }
-                | LlmError::Unsure { usage, attempts } => (*usage, *attempts),
-                LlmError::Fatal(_) => (Usage::default(), 0),
-            };
+            let (usage, attempts) = failure.spent();
             tracing::warn!(error = %failure, "the LLM could not answer");
             let note = match &failure {
                 LlmError::Unsure { .. } => "The AI read it two ways that give different answers, so I am not sure what you mean (two readings disagreed).".to_string(),
@@ -173,27 +161,9 @@ where
             crate::agree::results_agree(rows(&answer.output), rows(&second.output))
         }
         Err(LlmError::Fatal(e)) => return Err(LlmError::Fatal(e)),
-        Err(
-            LlmError::Unavailable {
-                usage: u,
-                attempts: a,
-                ..
-            }
-            | LlmError::NoAnswer {
-                usage: u,
-                attempts: a,
-                ..
-            }
-            | LlmError::Declined {
-                usage: u,
-                attempts: a,
-                ..
-            }
-            | LlmError::Unsure {
-                usage: u,
-                attempts: a,
-            },
-        ) => {
+        // No second answer is no confirmation.
+        Err(failed) => {
+            let (u, a) = failed.spent();
             usage += u;
             attempts += a;
             false

@@ -36,19 +36,24 @@ async fn send(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// Uploads the supermarket table for `token`'s user; its source id.
+async fn sales(app: &TestApp, token: &str) -> String {
+    let source = app
+        .upload_ok(
+            token,
+            "supermarket_sales.csv",
+            shared_table("supermarket_sales.csv"),
+        )
+        .await;
+    source["id"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn pinned_answers_rerun_reorder_and_say_why_they_are_empty() {
     let app = TestApp::spawn().await;
     let (token, _) = app.register_and_login().await;
     let (bob, _) = app.register_and_login().await;
-    let source = app
-        .upload_ok(
-            &token,
-            "supermarket_sales.csv",
-            shared_table("supermarket_sales.csv"),
-        )
-        .await;
-    let id = source["id"].as_str().unwrap();
+    let id = &sales(&app, &token).await;
     let by_city = ask(&app, &token, id, "total sales by city").await;
     let total = ask(&app, &token, id, "total quantity").await;
 
@@ -237,14 +242,7 @@ async fn pinned_answers_rerun_reorder_and_say_why_they_are_empty() {
 async fn a_saved_chart_can_be_pinned_and_a_clarification_cannot() {
     let app = TestApp::spawn().await;
     let (token, _) = app.register_and_login().await;
-    let source = app
-        .upload_ok(
-            &token,
-            "supermarket_sales.csv",
-            shared_table("supermarket_sales.csv"),
-        )
-        .await;
-    let id = source["id"].as_str().unwrap();
+    let id = &sales(&app, &token).await;
     let answer = ask(&app, &token, id, "average rating by branch").await;
     let mut config = answer["visualizations"][0]["config"].clone();
     config["title"] = json!("Ratings");

@@ -94,6 +94,25 @@ pub enum LlmError<E> {
     Fatal(E),
 }
 
+impl<E> LlmError<E> {
+    /// The tokens and requests spent before the model gave up (none for `Fatal`).
+    pub fn spent(&self) -> (Usage, u32) {
+        match self {
+            LlmError::Unavailable {
+                usage, attempts, ..
+            }
+            | LlmError::NoAnswer {
+                usage, attempts, ..
+            }
+            | LlmError::Declined {
+                usage, attempts, ..
+            }
+            | LlmError::Unsure { usage, attempts } => (*usage, *attempts),
+            LlmError::Fatal(_) => (Usage::default(), 0),
+        }
+    }
+}
+
 /// Asks the model for SQL answering `input.question`, runs each reply with
 /// `run`, and repairs failures up to [`MAX_REPAIRS`] times. A `remembered`
 /// reply (the one accepted for the same question on the same data) is tried
