@@ -11,6 +11,7 @@ pub mod months;
 mod profile;
 mod schema;
 pub mod sql;
+pub mod sync;
 mod validation;
 
 pub use chart::{ChartSpec, DisplayFormat, XType};
@@ -22,4 +23,5 @@ pub use schema::{
     ColumnMeta, ColumnName, ColumnType, DateOrder, IndexedValue, NumberFormat, SchemaNames,
     SourceSchema,
 };
+pub use sync::{SchemaDrift, SyncReport, TypeChange};
 pub use validation::{DataSourceName, Email, FullName, Password, PasswordRule, ValidationError};

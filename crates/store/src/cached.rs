@@ -12,8 +12,8 @@ use crate::{
     ApiKey, AuthToken, DailyLlmTokens, DailyQueryCount, DashboardTile, DataSource,
     DataSourceUpdate, DynStore, MetadataStore, NewApiKey, NewAuthToken, NewDashboardTile,
     NewDataSource, NewLlmUsage, NewQuery, NewSession, NewUser, NewVisualization, Page, Paged,
-    Query, QueryFilter, Result, Session, SourceQueryCount, SourceTable, TileUpdate, TokenPurpose,
-    UsageScope, User, UserStats, UserUpdate, Visualization, VisualizationUpdate,
+    Query, QueryFilter, Result, Session, SourceQueryCount, SourceTable, SyncCandidate, TileUpdate,
+    TokenPurpose, UsageScope, User, UserStats, UserUpdate, Visualization, VisualizationUpdate,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -198,6 +198,31 @@ impl MetadataStore for CachedStore {
             self.inner.delete_data_source(user, id),
             self.tables.invalidate(&user)
         )
+    }
+
+    async fn claim_sync(
+        &self,
+        user: UserId,
+        id: DataSourceId,
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> Result<bool> {
+        self.inner
+            .claim_sync(user, id, owner, now_ms, until_ms)
+            .await
+    }
+
+    async fn renew_sync_lease(&self, id: DataSourceId, owner: &str, until_ms: i64) -> Result<bool> {
+        self.inner.renew_sync_lease(id, owner, until_ms).await
+    }
+
+    async fn release_sync_lease(&self, id: DataSourceId, owner: &str) -> Result<()> {
+        self.inner.release_sync_lease(id, owner).await
+    }
+
+    async fn sync_candidates(&self) -> Result<Vec<SyncCandidate>> {
+        self.inner.sync_candidates().await
     }
 
     async fn create_query(&self, query: NewQuery) -> Result<Query> {

@@ -180,7 +180,11 @@ macro_rules! impl_metadata_store {
                         last_synced_at = COALESCE($12, last_synced_at),
                         version = version + $13,
                         updated_at = $14,
-                        share_sample_values = COALESCE($15, share_sample_values)
+                        share_sample_values = COALESCE($15, share_sample_values),
+                        file_path = COALESCE($16, file_path),
+                        connection_info = COALESCE($17, connection_info),
+                        sync_interval_minutes = CASE WHEN $18 THEN $19 ELSE sync_interval_minutes END,
+                        sync_report = COALESCE($20, sync_report)
                      WHERE id = $1 AND user_id = $2 RETURNING *",
                 )
                 .bind(id.0)
@@ -198,7 +202,80 @@ macro_rules! impl_metadata_store {
                 .bind(i64::from(u.bump_version))
                 .bind(chrono::Utc::now())
                 .bind(u.share_sample_values)
+                .bind(u.file_path)
+                .bind(u.connection_info.map(sqlx::types::Json))
+                .bind(u.sync_interval_minutes.is_some())
+                .bind(u.sync_interval_minutes.flatten())
+                .bind(u.sync_report.map(sqlx::types::Json))
                 .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn claim_sync(
+                &self,
+                user: domain::UserId,
+                id: domain::DataSourceId,
+                owner: &str,
+                now_ms: i64,
+                until_ms: i64,
+            ) -> $crate::Result<bool> {
+                let done = sqlx::query(
+                    "UPDATE data_sources SET status = 'syncing', status_message = NULL,
+                        sync_lease_owner = $3, sync_lease_until = $5
+                     WHERE id = $1 AND user_id = $2
+                       AND (sync_lease_until IS NULL OR sync_lease_until < $4 OR sync_lease_owner = $3)",
+                )
+                .bind(id.0)
+                .bind(user.0)
+                .bind(owner)
+                .bind(now_ms)
+                .bind(until_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn renew_sync_lease(
+                &self,
+                id: domain::DataSourceId,
+                owner: &str,
+                until_ms: i64,
+            ) -> $crate::Result<bool> {
+                let done = sqlx::query(
+                    "UPDATE data_sources SET sync_lease_until = $3
+                     WHERE id = $1 AND sync_lease_owner = $2",
+                )
+                .bind(id.0)
+                .bind(owner)
+                .bind(until_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn release_sync_lease(
+                &self,
+                id: domain::DataSourceId,
+                owner: &str,
+            ) -> $crate::Result<()> {
+                sqlx::query(
+                    "UPDATE data_sources SET sync_lease_owner = NULL, sync_lease_until = NULL
+                     WHERE id = $1 AND sync_lease_owner = $2",
+                )
+                .bind(id.0)
+                .bind(owner)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn sync_candidates(&self) -> $crate::Result<Vec<$crate::SyncCandidate>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, user_id, status, sync_interval_minutes, last_synced_at, sync_lease_until
+                     FROM data_sources
+                     WHERE type <> 'csv' AND (status = 'syncing' OR sync_interval_minutes IS NOT NULL)",
+                )
+                .fetch_all(&self.pool)
                 .await?)
             }
 

@@ -16,8 +16,9 @@ use crate::{
     ApiKey, AuthToken, DailyLlmTokens, DailyQueryCount, DashboardTile, DataSource,
     DataSourceUpdate, DynStore, MetadataStore, NewApiKey, NewAuthToken, NewDashboardTile,
     NewDataSource, NewLlmUsage, NewQuery, NewSession, NewUser, NewVisualization, Page, Paged,
-    Query, QueryFilter, Result, Session, SourceQueryCount, SourceTable, StoreError, TileUpdate,
-    TokenPurpose, UsageScope, User, UserStats, UserUpdate, Visualization, VisualizationUpdate,
+    Query, QueryFilter, Result, Session, SourceQueryCount, SourceTable, StoreError, SyncCandidate,
+    TileUpdate, TokenPurpose, UsageScope, User, UserStats, UserUpdate, Visualization,
+    VisualizationUpdate,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -161,6 +162,31 @@ impl MetadataStore for HistoryStore {
     async fn delete_data_source(&self, user: UserId, id: DataSourceId) -> Result<()> {
         // Queries of this source answered just before are stored before it goes.
         after_history!(self, self.inner.delete_data_source(user, id))
+    }
+
+    async fn claim_sync(
+        &self,
+        user: UserId,
+        id: DataSourceId,
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> Result<bool> {
+        self.inner
+            .claim_sync(user, id, owner, now_ms, until_ms)
+            .await
+    }
+
+    async fn renew_sync_lease(&self, id: DataSourceId, owner: &str, until_ms: i64) -> Result<bool> {
+        self.inner.renew_sync_lease(id, owner, until_ms).await
+    }
+
+    async fn release_sync_lease(&self, id: DataSourceId, owner: &str) -> Result<()> {
+        self.inner.release_sync_lease(id, owner).await
+    }
+
+    async fn sync_candidates(&self) -> Result<Vec<SyncCandidate>> {
+        self.inner.sync_candidates().await
     }
 
     async fn create_query(&self, query: NewQuery) -> Result<Query> {

@@ -57,6 +57,22 @@ pub trait MetadataStore: Send + Sync + 'static {
         update: DataSourceUpdate,
     ) -> Result<DataSource>;
     async fn delete_data_source(&self, user: UserId, id: DataSourceId) -> Result<()>;
+    /// Takes the sync lease of the user's source until `until_ms` and marks it
+    /// `syncing`, unless another owner holds an unexpired lease (`false`; also
+    /// when the source is not the user's). One server syncs a source at a time.
+    async fn claim_sync(
+        &self,
+        user: UserId,
+        id: DataSourceId,
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> Result<bool>;
+    /// Extends a lease `owner` holds; `false` when it no longer does.
+    async fn renew_sync_lease(&self, id: DataSourceId, owner: &str, until_ms: i64) -> Result<bool>;
+    async fn release_sync_lease(&self, id: DataSourceId, owner: &str) -> Result<()>;
+    /// Every user's connected sources that are scheduled or left `syncing`.
+    async fn sync_candidates(&self) -> Result<Vec<SyncCandidate>>;
 
     // queries
     async fn create_query(&self, query: NewQuery) -> Result<Query>;

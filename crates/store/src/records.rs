@@ -92,6 +92,10 @@ pub struct DataSource {
     /// Whether the LLM prompt may include distinct sample values of
     /// low-cardinality columns (off until the owner allows it).
     pub share_sample_values: bool,
+    /// Sync every this many minutes (connected sources only); `None`: on request.
+    pub sync_interval_minutes: Option<i64>,
+    /// What the last successful sync changed.
+    pub sync_report: Option<Json<domain::SyncReport>>,
 }
 
 /// What a query needs to know of each of a user's sources: the table it is
@@ -143,8 +147,30 @@ pub struct DataSourceUpdate {
     pub storage_bytes: Option<i64>,
     pub last_synced_at: Option<DateTime<Utc>>,
     pub share_sample_values: Option<bool>,
+    /// A new snapshot's storage key (with `bump_version`).
+    pub file_path: Option<String>,
+    pub connection_info: Option<Value>,
+    /// `Some(None)` turns the schedule off.
+    pub sync_interval_minutes: Option<Option<i64>>,
+    pub sync_report: Option<domain::SyncReport>,
     /// Set when a new snapshot replaced the old one.
     pub bump_version: bool,
+}
+
+/// A source the sync scheduler may have to pick up: scheduled, or left
+/// `syncing` by a server that stopped (its lease then runs out).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SyncCandidate {
+    #[sqlx(try_from = "Uuid")]
+    pub id: DataSourceId,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
+    #[sqlx(try_from = "String")]
+    pub status: SourceStatus,
+    pub sync_interval_minutes: Option<i64>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// Milliseconds since the epoch; `None` when no server holds the lease.
+    pub sync_lease_until: Option<i64>,
 }
 
 /// How a query was answered, stored with it. Every field is optional so rows

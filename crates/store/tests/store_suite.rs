@@ -1169,6 +1169,149 @@ async fn dashboard_tiles_are_ordered_and_scoped(store: DynStore) {
     assert_eq!(store.list_tiles(ann.id).await.unwrap().len(), 1);
 }
 
+/// One server at a time holds a source's sync lease; an expired lease is taken
+/// over; the schedule, the new snapshot and the report are stored with the source.
+async fn sync_leases_are_exclusive_and_expire(store: DynStore) {
+    let ann = user(&store, "ann@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    let new = NewDataSource {
+        id: DataSourceId::new(),
+        user_id: ann.id,
+        name: "orders api".into(),
+        description: None,
+        source_type: SourceType::Api,
+        status: SourceStatus::Connected,
+        file_path: Some("processed/a/orders.parquet".into()),
+        original_path: None,
+        connection_info: Some(json!({"public": {"url": "https://example.com"}})),
+        row_count: 3,
+        file_size: 0,
+        storage_bytes: 10,
+        columns_info: revenue_schema(),
+        profile: None,
+    };
+    let api = store.create_data_source(new).await.unwrap();
+    source(&store, ann.id, "upload").await;
+    assert!(
+        store.sync_candidates().await.unwrap().is_empty(),
+        "nothing scheduled yet"
+    );
+
+    assert!(
+        !store
+            .claim_sync(bob.id, api.id, "b", 1_000, 61_000)
+            .await
+            .unwrap(),
+        "not bob's"
+    );
+    assert!(store
+        .claim_sync(ann.id, api.id, "server-1", 1_000, 61_000)
+        .await
+        .unwrap());
+    let syncing = store.get_data_source(ann.id, api.id).await.unwrap();
+    assert_eq!(syncing.status, SourceStatus::Syncing);
+    assert!(
+        !store
+            .claim_sync(ann.id, api.id, "server-2", 2_000, 62_000)
+            .await
+            .unwrap(),
+        "a held lease is not taken"
+    );
+    assert!(store
+        .renew_sync_lease(api.id, "server-1", 90_000)
+        .await
+        .unwrap());
+    assert!(!store
+        .renew_sync_lease(api.id, "server-2", 90_000)
+        .await
+        .unwrap());
+    let left = store.sync_candidates().await.unwrap();
+    assert_eq!(left.len(), 1, "a syncing source is a candidate");
+    assert_eq!(
+        (left[0].id, left[0].user_id, left[0].sync_lease_until),
+        (api.id, ann.id, Some(90_000))
+    );
+    assert!(
+        store
+            .claim_sync(ann.id, api.id, "server-2", 90_001, 150_000)
+            .await
+            .unwrap(),
+        "an expired lease is taken over"
+    );
+    store.release_sync_lease(api.id, "server-1").await.unwrap();
+    assert_eq!(
+        store.sync_candidates().await.unwrap()[0].sync_lease_until,
+        Some(150_000),
+        "only the holder releases"
+    );
+
+    let report = domain::SyncReport {
+        finished_at: "2026-12-04T10:00:00Z".into(),
+        rows_before: 3,
+        rows_after: 4,
+        duration_ms: 12,
+        drift: domain::SchemaDrift {
+            added: vec!["channel".into()],
+            ..Default::default()
+        },
+    };
+    let done = store
+        .update_data_source(
+            ann.id,
+            api.id,
+            DataSourceUpdate {
+                status: Some(SourceStatus::Connected),
+                file_path: Some("processed/a/orders@v2.parquet".into()),
+                sync_interval_minutes: Some(Some(60)),
+                sync_report: Some(report.clone()),
+                bump_version: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    store.release_sync_lease(api.id, "server-2").await.unwrap();
+    assert_eq!(
+        done.file_path.as_deref(),
+        Some("processed/a/orders@v2.parquet")
+    );
+    assert_eq!(
+        (done.version, done.sync_interval_minutes),
+        (api.version + 1, Some(60))
+    );
+    assert_eq!(done.sync_report.unwrap().0, report);
+    let scheduled = store.sync_candidates().await.unwrap();
+    assert_eq!(
+        (
+            scheduled.len(),
+            scheduled[0].status,
+            scheduled[0].sync_lease_until
+        ),
+        (1, SourceStatus::Connected, None)
+    );
+    let tables = store.list_source_tables(ann.id).await.unwrap();
+    assert!(
+        tables
+            .iter()
+            .any(|t| t.file_path.as_deref() == Some("processed/a/orders@v2.parquet")),
+        "queries read the new snapshot"
+    );
+
+    let off = store
+        .update_data_source(
+            ann.id,
+            api.id,
+            DataSourceUpdate {
+                sync_interval_minutes: Some(None),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(off.sync_interval_minutes, None);
+    assert!(store.sync_candidates().await.unwrap().is_empty());
+}
+
 store_suite!(
     reads_follow_writes,
     history_rows_are_stored_in_groups,
@@ -1184,4 +1327,5 @@ store_suite!(
     llm_usage_is_counted_per_user_and_key,
     sample_values_are_shared_only_when_allowed,
     dashboard_tiles_are_ordered_and_scoped,
+    sync_leases_are_exclusive_and_expire,
 );
