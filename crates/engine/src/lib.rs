@@ -31,6 +31,9 @@
 //! objects or NDJSON). Two streaming passes (infer every value, then convert), zstd Parquet
 //! whose column names are the SQL-safe names. Nothing is left at `parquet_out` on error.
 //!
+//! Typed batches (a database connector's) skip inference: `TypedIngest::create(&out,
+//! &arrow_schema)?`, `.write(&batch)?` per batch, `.finish()? -> (rows, Vec<ColumnInfo>)`.
+//!
 //! **Profile** ([`profile`]): `sandbox.profile(&path).await` (or `profile_parquet(&path).await`
 //! on the current runtime) -> [`Profile`] `{ row_count, columns: [ColumnProfile] }` with null and
 //! distinct counts (exact below 100k rows), min/max/mean/stddev, p25/p50/p75, top values,
@@ -68,7 +71,7 @@ use std::path::Path;
 
 pub use error::{Error, Result};
 pub use export::ExportFormat;
-pub use ingest::{ingest_file, IngestOptions, IngestReport, SourceFormat};
+pub use ingest::{ingest_file, IngestOptions, IngestReport, SourceFormat, TypedIngest};
 pub use profile::{profile_parquet, ColumnProfile, Profile};
 pub use query::{QueryBatches, QueryResult, ResultColumn, Sandbox, SandboxLimits, TableRef};
 pub use result::Cell;

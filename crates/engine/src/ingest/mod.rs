@@ -8,6 +8,7 @@ mod json;
 mod names;
 mod parallel;
 mod sniff;
+mod typed;
 pub mod values;
 mod xlsx;
 
@@ -21,6 +22,7 @@ use crate::types::ColumnInfo;
 pub use infer::{ColumnInference, ColumnPlan};
 pub use names::{fix_names, sql_names};
 pub use sniff::SourceFormat;
+pub use typed::TypedIngest;
 
 /// Knobs for one ingest. `Default` gives the product's limits.
 #[derive(Debug, Clone)]
