@@ -234,8 +234,11 @@ impl Kind {
             Kind::Float
         } else if t == "DATE" {
             Kind::Date
-        } else if t == "DATETIME" || t == "TIMESTAMP" {
+        } else if t == "DATETIME" {
             Kind::Timestamp
+        } else if t == "TIMESTAMP" {
+            // Stored in UTC, shown in the session's zone (set to UTC).
+            Kind::TimestampTz
         } else {
             Kind::Text
         }
@@ -295,7 +298,6 @@ pub async fn fetch(
                 .port(config.port())
                 .database(&config.database)
                 .username(&config.user)
-                .password(config.password.as_ref().map(Secret::expose).unwrap_or(""))
                 .ssl_mode(match config.tls_mode {
                     TlsMode::Disable => PgSslMode::Disable,
                     TlsMode::Prefer => PgSslMode::Prefer,
@@ -303,6 +305,10 @@ pub async fn fetch(
                     TlsMode::VerifyFull => PgSslMode::VerifyFull,
                 })
                 .application_name("insightiq");
+            let options = match password(config) {
+                Some(p) => options.password(p),
+                None => options,
+            };
             let mut conn = tokio::time::timeout(timeout, PgConnection::connect_with(&options))
                 .await
                 .map_err(|_| connect_failed())?
@@ -317,13 +323,16 @@ pub async fn fetch(
                 .port(config.port())
                 .database(&config.database)
                 .username(&config.user)
-                .password(config.password.as_ref().map(Secret::expose).unwrap_or(""))
                 .ssl_mode(match config.tls_mode {
                     TlsMode::Disable => MySqlSslMode::Disabled,
                     TlsMode::Prefer => MySqlSslMode::Preferred,
                     TlsMode::Require => MySqlSslMode::Required,
                     TlsMode::VerifyFull => MySqlSslMode::VerifyIdentity,
                 });
+            let options = match password(config) {
+                Some(p) => options.password(p),
+                None => options,
+            };
             let mut conn = tokio::time::timeout(timeout, MySqlConnection::connect_with(&options))
                 .await
                 .map_err(|_| connect_failed())?
@@ -333,6 +342,15 @@ pub async fn fetch(
             result
         }
     }
+}
+
+/// The password, when one was given (an empty one means none).
+fn password(config: &DatabaseConfig) -> Option<&str> {
+    config
+        .password
+        .as_ref()
+        .map(Secret::expose)
+        .filter(|p| !p.is_empty())
 }
 
 async fn read_postgres(
@@ -674,13 +692,17 @@ fn db_error(config: &DatabaseConfig, err: sqlx::Error) -> ConnectorError {
     );
     match err {
         sqlx::Error::Database(db) => {
-            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            // MySQL's own error numbers say more than its SQLSTATEs (a timeout is HY000).
+            let code = match db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+                Some(mysql) => mysql.number().to_string(),
+                None => db.code().map(|c| c.into_owned()).unwrap_or_default(),
+            };
             let message = db.message().to_string();
             match code.as_str() {
                 "28P01" | "28000" | "1045" | "1044" => ConnectorError::Auth(format!(
                     "{at} refused the user name or password: {message}"
                 )),
-                "57014" | "1969" | "3024" => ConnectorError::Timeout(format!(
+                "57014" | "1969" | "3024" | "1317" => ConnectorError::Timeout(format!(
                     "the query ran longer than the statement timeout and was stopped ({message}); \
                      read a smaller table or add a WHERE clause"
                 )),

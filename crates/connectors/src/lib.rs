@@ -24,4 +24,5 @@ pub mod sheets;
 
 pub use error::{ConnectorError, Result};
 pub use network::NetworkPolicy;
+pub use reqwest::Url;
 pub use secret::Secret;

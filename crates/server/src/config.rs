@@ -149,6 +149,8 @@ pub struct ServeArgs {
     pub no_demo: bool,
     #[command(flatten)]
     pub llm: LlmArgs,
+    #[command(flatten)]
+    pub connectors: ConnectorArgs,
     /// Language-model tokens (prompt plus completion) a user may spend per UTC day; 0 means no limit.
     #[arg(
         long,
@@ -163,6 +165,41 @@ pub struct ServeArgs {
         default_value_t = 100_000
     )]
     pub llm_daily_tokens_per_api_key: u64,
+}
+
+/// Connected sources: Google Sheets, REST APIs and databases.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectorArgs {
+    /// Key that encrypts stored connection secrets (passwords, tokens, API keys):
+    /// 32 bytes, base64. Generated and kept in DATA_DIR when unset, outside
+    /// production; production refuses to start without it.
+    #[arg(long, env = "INSIGHTIQ_SECRETS_KEY", hide_env_values = true)]
+    pub secrets_key: Option<Secret>,
+    /// Hosts connectors may reach although they are private, loopback or
+    /// link-local (comma-separated names or addresses, e.g. `localhost,db.internal`).
+    #[arg(long, env = "INSIGHTIQ_CONNECTOR_ALLOW_HOSTS", value_delimiter = ',')]
+    pub connector_allow_hosts: Vec<String>,
+    /// Most rows read from a database table or query into a snapshot.
+    #[arg(
+        long,
+        env = "INSIGHTIQ_CONNECTOR_MAX_ROWS",
+        default_value_t = 5_000_000
+    )]
+    pub connector_max_rows: u64,
+    /// Seconds a connector request or database statement may take.
+    #[arg(long, env = "INSIGHTIQ_CONNECTOR_TIMEOUT_SECS", default_value_t = 60)]
+    pub connector_timeout_secs: u64,
+    /// Base URL of Google Docs, where shared sheets are exported from.
+    #[arg(
+        long,
+        env = "INSIGHTIQ_GOOGLE_DOCS_URL",
+        default_value = "https://docs.google.com"
+    )]
+    pub google_docs_url: String,
+    /// Seconds a server holds a source's sync lease between renewals; a sync
+    /// left by a stopped server is taken over after it runs out.
+    #[arg(long, env = "INSIGHTIQ_SYNC_LEASE_SECS", default_value_t = 60)]
+    pub sync_lease_secs: u64,
 }
 
 /// The language model for questions the rules engine cannot answer. Without
@@ -298,6 +335,8 @@ mod tests {
             "INSIGHTIQ_NL_ENGINE",
             "INSIGHTIQ_LLM_DAILY_TOKENS_PER_USER",
             "INSIGHTIQ_LLM_DAILY_TOKENS_PER_API_KEY",
+            "INSIGHTIQ_SECRETS_KEY",
+            "INSIGHTIQ_CONNECTOR_ALLOW_HOSTS",
         ] {
             assert!(serve.contains(var), "{var} missing from `serve --help`");
         }
@@ -335,6 +374,13 @@ pub struct Settings {
     /// Daily language-model tokens per user and per API key (0: no limit).
     pub llm_daily_tokens_per_user: u64,
     pub llm_daily_tokens_per_api_key: u64,
+    /// Connection-secret encryption key (base64 of 32 bytes), when configured.
+    pub secrets_key: Option<Secret>,
+    pub connector_allow_hosts: Vec<String>,
+    pub connector_max_rows: u64,
+    pub connector_timeout_secs: u64,
+    pub google_docs_url: String,
+    pub sync_lease_secs: u64,
 }
 
 impl Settings {
@@ -370,6 +416,16 @@ impl Settings {
             nl_engine: args.llm.nl_engine,
             llm_daily_tokens_per_user: args.llm_daily_tokens_per_user,
             llm_daily_tokens_per_api_key: args.llm_daily_tokens_per_api_key,
+            secrets_key: args
+                .connectors
+                .secrets_key
+                .clone()
+                .filter(|s| !s.expose().is_empty()),
+            connector_allow_hosts: args.connectors.connector_allow_hosts.clone(),
+            connector_max_rows: args.connectors.connector_max_rows,
+            connector_timeout_secs: args.connectors.connector_timeout_secs,
+            google_docs_url: args.connectors.google_docs_url.clone(),
+            sync_lease_secs: args.connectors.sync_lease_secs.max(1),
         }
     }
 
@@ -400,6 +456,12 @@ impl Settings {
             nl_engine: domain::NlEngine::Auto,
             llm_daily_tokens_per_user: 200_000,
             llm_daily_tokens_per_api_key: 100_000,
+            secrets_key: None,
+            connector_allow_hosts: Vec::new(),
+            connector_max_rows: 5_000_000,
+            connector_timeout_secs: 60,
+            google_docs_url: "https://docs.google.com".into(),
+            sync_lease_secs: 60,
         }
     }
 }

@@ -277,7 +277,22 @@ impl From<crate::sources::SourceError> for ApiError {
             SourceError::Ingest(err) => err.into(),
             SourceError::Store(err) => err.into(),
             SourceError::Io(err) => ApiError::internal(err),
+            SourceError::Connector(err) => err.into(),
+            SourceError::NotConnected => ApiError::Conflict {
+                code: "not_a_connected_source",
+                message: err.to_string(),
+            },
+            SourceError::SecretUnreadable(err) => ApiError::internal(err),
         }
+    }
+}
+
+impl From<connectors::ConnectorError> for ApiError {
+    fn from(err: connectors::ConnectorError) -> Self {
+        if !err.is_user_error() {
+            return ApiError::internal(err);
+        }
+        ApiError::unprocessable(err.code(), err.to_string())
     }
 }
 

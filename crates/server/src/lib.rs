@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod demo;
 pub mod error;
 pub mod export;
@@ -18,8 +19,10 @@ pub mod ratelimit;
 pub mod routes;
 pub mod sources;
 pub mod state;
+pub mod sync;
 pub mod tables;
 pub mod telemetry;
+pub mod vault;
 pub mod web;
 
 pub use app::{app, launch, openapi};

@@ -25,6 +25,13 @@ pub enum SourceError {
     Ingest(#[from] engine::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Reaching a connected source failed (the message says what to change).
+    #[error(transparent)]
+    Connector(#[from] connectors::ConnectorError),
+    #[error("uploaded files are not synced; upload the new file to replace this source's data")]
+    NotConnected,
+    #[error(transparent)]
+    SecretUnreadable(#[from] crate::vault::Unreadable),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -118,6 +125,85 @@ pub async fn create_from_upload(
     Ok(created)
 }
 
+/// A connected source (Sheets, REST API, database) fetched into its first
+/// snapshot and recorded, like an upload: nothing is left behind on failure.
+pub async fn create_connected(
+    state: &AppState,
+    user: UserId,
+    name: Option<String>,
+    description: Option<String>,
+    connection: crate::connections::Connection,
+) -> Result<DataSource, SourceError> {
+    let display_name = name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| connection.default_name());
+    let name = DataSourceName::parse(&display_name)?;
+    let temp_dir = state.settings.data_dir.join("uploads/temp");
+    std::fs::create_dir_all(&temp_dir)?;
+    let snapshot_temp = tempfile::Builder::new()
+        .prefix("snapshot-")
+        .suffix(".parquet")
+        .tempfile_in(&temp_dir)?
+        .into_temp_path();
+    let fetched = crate::connections::fetch(
+        state,
+        &connection,
+        crate::connections::Extent::Full,
+        &snapshot_temp,
+    )
+    .await?;
+    let size = std::fs::metadata(&snapshot_temp)?.len();
+    let stats = state.store.user_stats(user, chrono::Utc::now()).await?;
+    let limit = state.settings.storage_limit_bytes;
+    if (stats.storage_used_bytes.max(0) as u64).saturating_add(size) > limit {
+        return Err(SourceError::QuotaExceeded { limit });
+    }
+    let id = DataSourceId::new();
+    let snapshot = snapshot_key(user, id);
+    let stored = StoredFiles {
+        storage: state.storage.clone(),
+        keys: vec![snapshot.clone()],
+        keep: false,
+    };
+    let snapshot_size = state.storage.put_file(&snapshot, &snapshot_temp).await?;
+    let created = state
+        .store
+        .create_data_source(NewDataSource {
+            id,
+            user_id: user,
+            name: name.into_inner(),
+            description,
+            source_type: connection.source_type(),
+            status: SourceStatus::Connected,
+            file_path: Some(snapshot),
+            original_path: None,
+            connection_info: Some(connection.stored(&state.vault, user)),
+            row_count: i64::try_from(fetched.ingested.row_count).unwrap_or(i64::MAX),
+            file_size: i64::try_from(snapshot_size).unwrap_or(i64::MAX),
+            storage_bytes: i64::try_from(snapshot_size).unwrap_or(i64::MAX),
+            columns_info: fetched.ingested.schema,
+            profile: Some(fetched.ingested.profile),
+        })
+        .await?;
+    stored.keep();
+    match fetched.truncated {
+        // A limit cut the read short: say so on the source.
+        Some(note) => Ok(state
+            .store
+            .update_data_source(
+                user,
+                created.id,
+                store::DataSourceUpdate {
+                    status: Some(SourceStatus::Connected),
+                    status_message: Some(note),
+                    ..Default::default()
+                },
+            )
+            .await?),
+        None => Ok(created),
+    }
+}
+
 /// A file turned into a Parquet snapshot, with its schema and profile.
 pub struct Ingested {
     pub row_count: u64,
@@ -206,14 +292,22 @@ fn extension_of(file_name: &str) -> String {
 
 /// Files stored for a data source that is not yet recorded: deleted on drop
 /// unless `keep` is called, so a failed upload leaves nothing behind.
-struct StoredFiles {
+pub(crate) struct StoredFiles {
     storage: engine::storage::Storage,
     keys: Vec<String>,
     keep: bool,
 }
 
 impl StoredFiles {
-    fn keep(mut self) {
+    pub(crate) fn new(storage: engine::storage::Storage, keys: Vec<String>) -> Self {
+        StoredFiles {
+            storage,
+            keys,
+            keep: false,
+        }
+    }
+
+    pub(crate) fn keep(mut self) {
         self.keep = true;
     }
 }

@@ -24,6 +24,10 @@ pub struct AppState {
     pub storage: engine::storage::Storage,
     /// The language model for questions the rules engine cannot answer, when configured.
     pub llm: Option<Arc<nlq::llm::LlmClient>>,
+    /// Seals and opens connection secrets.
+    pub vault: crate::vault::Vault,
+    /// This process among several servers (the owner of the sync leases it takes).
+    pub instance_id: Arc<str>,
 }
 
 impl AppState {
@@ -50,7 +54,10 @@ impl AppState {
             }
             None => None,
         };
-        Ok(Self {
+        let vault = crate::vault::Vault::load(&settings)?;
+        let state = Self {
+            vault,
+            instance_id: Arc::from(uuid::Uuid::new_v4().to_string()),
             llm,
             sandbox,
             storage,
@@ -59,7 +66,9 @@ impl AppState {
             cache,
             auth,
             rate_limiter,
-        })
+        };
+        crate::sync::spawn_scheduler(state.clone());
+        Ok(state)
     }
 }
 

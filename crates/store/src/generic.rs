@@ -223,7 +223,7 @@ macro_rules! impl_metadata_store {
                     "UPDATE data_sources SET status = 'syncing', status_message = NULL,
                         sync_lease_owner = $3, sync_lease_until = $5
                      WHERE id = $1 AND user_id = $2
-                       AND (sync_lease_until IS NULL OR sync_lease_until < $4 OR sync_lease_owner = $3)",
+                       AND (sync_lease_until IS NULL OR sync_lease_until < $4)",
                 )
                 .bind(id.0)
                 .bind(user.0)
@@ -271,7 +271,7 @@ macro_rules! impl_metadata_store {
 
             async fn sync_candidates(&self) -> $crate::Result<Vec<$crate::SyncCandidate>> {
                 Ok(sqlx::query_as(
-                    "SELECT id, user_id, status, sync_interval_minutes, last_synced_at, sync_lease_until
+                    "SELECT id, user_id, status, sync_interval_minutes, last_synced_at, updated_at, sync_lease_until
                      FROM data_sources
                      WHERE type <> 'csv' AND (status = 'syncing' OR sync_interval_minutes IS NOT NULL)",
                 )

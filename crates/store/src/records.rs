@@ -169,6 +169,7 @@ pub struct SyncCandidate {
     pub status: SourceStatus,
     pub sync_interval_minutes: Option<i64>,
     pub last_synced_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
     /// Milliseconds since the epoch; `None` when no server holds the lease.
     pub sync_lease_until: Option<i64>,
 }

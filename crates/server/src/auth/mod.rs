@@ -7,7 +7,7 @@ mod avatar;
 mod extract;
 pub mod jwt;
 mod password;
-mod secrets;
+pub(crate) mod secrets;
 mod service;
 pub mod sessions;
 pub mod tokens;

@@ -79,7 +79,7 @@ fn random_secret() -> String {
 
 /// Creates `path`, readable only by its owner, complete or not at all. Returns
 /// `false` when it already exists.
-fn publish_private(path: &Path, contents: &str) -> anyhow::Result<bool> {
+pub(crate) fn publish_private(path: &Path, contents: &str) -> anyhow::Result<bool> {
     use std::io::Write as _;
     let staging = path.with_extension(format!("{}.tmp", uuid::Uuid::new_v4().simple()));
     let mut options = std::fs::OpenOptions::new();

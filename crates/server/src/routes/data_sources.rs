@@ -65,6 +65,15 @@ pub struct DataSourceView {
     /// Whether questions sent to the language model may include distinct
     /// values of low-cardinality columns (off until you allow it).
     pub share_sample_values: bool,
+    /// How a connected source is reached (`kind` and its settings), secrets masked.
+    #[schema(value_type = Option<Object>)]
+    pub connection: Option<Value>,
+    /// Minutes between scheduled syncs; `null`: only on request.
+    pub sync_interval_minutes: Option<i64>,
+    /// What the last successful sync changed.
+    pub last_sync: Option<domain::SyncReport>,
+    /// Bumped by every new snapshot (a sync), so cached answers are recomputed.
+    pub version: i64,
 }
 
 impl DataSourceView {
@@ -85,12 +94,16 @@ impl DataSourceView {
             updated_at: source.updated_at,
             last_synced_at: source.last_synced_at,
             share_sample_values: source.share_sample_values,
+            connection: crate::connections::shown(source.connection_info.as_ref().map(|j| &j.0)),
+            sync_interval_minutes: source.sync_interval_minutes,
+            last_sync: source.sync_report.map(|r| r.0),
+            version: source.version,
         }
     }
 }
 
 /// The caller's data source `id`; another user's is a 404.
-async fn owned_source(
+pub(crate) async fn owned_source(
     state: &AppState,
     user: &CurrentUser,
     id: DataSourceId,
@@ -123,7 +136,7 @@ async fn views(
         .collect())
 }
 
-async fn view(
+pub(crate) async fn view(
     state: &AppState,
     user: &CurrentUser,
     source: DataSource,
@@ -240,6 +253,8 @@ pub struct UpdateSource {
     pub columns: Option<Vec<ColumnNotes>>,
     /// Allow (or stop) sending distinct values of low-cardinality columns to the language model.
     pub share_sample_values: Option<bool>,
+    /// Sync a connected source every this many minutes (5 to 10,080); 0 turns the schedule off.
+    pub sync_interval_minutes: Option<i64>,
 }
 
 /// Renames a data source, sets its description, annotates its columns, or
@@ -273,6 +288,10 @@ async fn update_source(
         Some(notes) => Some(annotate_columns(current.columns_info.0.clone(), notes)?),
         None => None,
     };
+    let sync_interval_minutes = body
+        .sync_interval_minutes
+        .map(|minutes| crate::sync::check_interval(current.source_type, minutes))
+        .transpose()?;
     let updated = state
         .store
         .update_data_source(
@@ -283,6 +302,7 @@ async fn update_source(
                 description,
                 columns_info,
                 share_sample_values: body.share_sample_values,
+                sync_interval_minutes,
                 ..Default::default()
             },
         )

@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod connections;
 pub mod dashboard;
 pub mod data_sources;
 pub mod health;
@@ -22,6 +23,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(users::routes())
         .merge(api_keys::routes())
         .merge(data_sources::routes())
+        .merge(connections::routes())
         .merge(queries::routes())
         .merge(visualizations::routes())
         .merge(dashboard::routes())
