@@ -268,6 +268,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/data-sources/connect-api": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connects a JSON API: its records (selected by JSONPath, every page within
+         *     the limits, nested objects flattened into `a.b` columns) become a source.
+         */
+        post: operations["connect_api"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/connect-database": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connects a PostgreSQL or MySQL/MariaDB table or read-only `SELECT`, read in
+         *     a read-only transaction with a statement timeout and a row cap.
+         */
+        post: operations["connect_database"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/connect-sheets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connects a Google Sheet shared by link ("Anyone with the link can view"). */
+        post: operations["connect_sheets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/test-connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tries a connection without saving anything: its first rows, typed as the
+         *     source would be.
+         */
+        post: operations["test_connection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/data-sources/upload-csv": {
         parameters: {
             query?: never;
@@ -403,6 +480,27 @@ export interface paths {
         get: operations["suggestions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Syncs a connected source in the background: `syncing`, then `connected`
+         *     with a new snapshot (and a new version, so cached answers are recomputed)
+         *     or `error` with the reason, the previous snapshot still answering.
+         */
+        post: operations["sync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -911,6 +1009,30 @@ export interface components {
          * @enum {string}
          */
         ColumnType: "integer" | "float" | "string" | "boolean" | "date" | "datetime";
+        ConnectApi: components["schemas"]["SourceDetails"] & components["schemas"]["RestConfig"];
+        ConnectDatabase: components["schemas"]["SourceDetails"] & components["schemas"]["DatabaseConfig"];
+        ConnectSheets: components["schemas"]["SourceDetails"] & components["schemas"]["SheetLinkConfig"];
+        /** @description Where a connected source's rows come from. */
+        Connection: (components["schemas"]["RestConfig"] & {
+            /** @enum {string} */
+            kind: "api";
+        }) | (components["schemas"]["DatabaseConfig"] & {
+            /** @enum {string} */
+            kind: "database";
+        }) | (components["schemas"]["SheetLinkConfig"] & {
+            /** @enum {string} */
+            kind: "google_sheets";
+        });
+        /** @description The first rows a connection gives, as they would be typed. */
+        ConnectionPreview: {
+            columns: components["schemas"]["ResultColumn"][];
+            /**
+             * Format: int64
+             * @description Rows read for the preview.
+             */
+            row_count: number;
+            rows: Record<string, unknown>[][];
+        };
         CreateApiKey: {
             key_name: string;
         };
@@ -964,6 +1086,8 @@ export interface components {
              *     (the value index is left out of listings).
              */
             columns_info: components["schemas"]["ColumnMeta"][];
+            /** @description How a connected source is reached (`kind` and its settings), secrets masked. */
+            connection?: Record<string, unknown> | null;
             /** Format: date-time */
             created_at: string;
             description?: string | null;
@@ -974,6 +1098,7 @@ export interface components {
             file_size: number;
             /** Format: uuid */
             id: string;
+            last_sync?: null | components["schemas"]["SyncReport"];
             /** Format: date-time */
             last_synced_at?: string | null;
             name: string;
@@ -991,12 +1116,40 @@ export interface components {
              * @description Bytes kept on storage (original and snapshot).
              */
             storage_bytes: number;
+            /**
+             * Format: int64
+             * @description Minutes between scheduled syncs; `null`: only on request.
+             */
+            sync_interval_minutes?: number | null;
             /** @description The name to use for this source in SQL (it is also available as `data`). */
             table_name: string;
             /** @description `csv`, `google_sheets`, `api` or `database`. */
             type: components["schemas"]["SourceType"];
             /** Format: date-time */
             updated_at: string;
+            /**
+             * Format: int64
+             * @description Bumped by every new snapshot (a sync), so cached answers are recomputed.
+             */
+            version: number;
+        };
+        /** @description Which database to read. */
+        DatabaseConfig: {
+            database: string;
+            engine: components["schemas"]["DbEngine"];
+            host: string;
+            password?: null | components["schemas"]["Secret"];
+            /**
+             * Format: int32
+             * @description Default 5432 (PostgreSQL) or 3306 (MySQL).
+             */
+            port?: number | null;
+            /** @description …or one read-only `SELECT`. */
+            query?: string | null;
+            /** @description A table (`name` or `schema.name`) to read whole… */
+            table?: string | null;
+            tls_mode?: components["schemas"]["TlsMode"];
+            user: string;
         };
         /**
          * @description How an ambiguous `a/b/yyyy` date was read. Recorded per date column.
@@ -1036,6 +1189,8 @@ export interface components {
             /** Format: int64 */
             sql: number;
         };
+        /** @enum {string} */
+        DbEngine: "postgres" | "mysql";
         /** @description A grouping: a column, or a date column at a grain (`month`). */
         DimensionDesc: {
             /** @default  */
@@ -1112,6 +1267,8 @@ export interface components {
             /** Format: double */
             upper: number;
         };
+        /** @enum {string} */
+        HttpMethod: "GET" | "POST";
         /** @description One distinct value of a low-cardinality text column and how many rows hold it. */
         IndexedValue: {
             /** Format: int64 */
@@ -1187,6 +1344,8 @@ export interface components {
             /** @default  */
             summary: string;
         };
+        /** @enum {string} */
+        KeyLocation: "header" | "query";
         /**
          * @description How a language model wrote an answer's SQL: which model, what it says it did
          *     and assumed, what it cost and how many tries it took.
@@ -1309,6 +1468,40 @@ export interface components {
             by: string;
             /** @default false */
             descending: boolean;
+        };
+        /** @description How the API hands out the next page. */
+        Pagination: {
+            /** @enum {string} */
+            type: "none";
+        } | {
+            param?: string;
+            /** Format: int64 */
+            size?: number | null;
+            /** @description Page-size parameter and value, when the API takes one. */
+            size_param?: string | null;
+            /** Format: int64 */
+            start?: number;
+            /** @enum {string} */
+            type: "page_number";
+        } | {
+            /** Format: int64 */
+            limit?: number;
+            limit_param?: string;
+            offset_param?: string;
+            /** @enum {string} */
+            type: "offset_limit";
+        } | {
+            cursor_path: string;
+            param?: string;
+            /** @enum {string} */
+            type: "cursor";
+        } | {
+            next_path: string;
+            /** @enum {string} */
+            type: "next_url";
+        } | {
+            /** @enum {string} */
+            type: "link_header";
         };
         /**
          * @description What to pin: an answer (`query_id`, optionally with the chart as the user sees it)
@@ -1435,6 +1628,60 @@ export interface components {
             new_password: string;
             token: string;
         };
+        /** @description Credentials sent with every request. */
+        RestAuth: {
+            /** @enum {string} */
+            type: "none";
+        } | {
+            token: components["schemas"]["Secret"];
+            /** @enum {string} */
+            type: "bearer";
+        } | {
+            location?: components["schemas"]["KeyLocation"];
+            name?: string;
+            /** @enum {string} */
+            type: "api_key";
+            value: components["schemas"]["Secret"];
+        } | {
+            password: components["schemas"]["Secret"];
+            /** @enum {string} */
+            type: "basic";
+            username: string;
+        };
+        /** @description How to read one API. */
+        RestConfig: {
+            auth?: components["schemas"]["RestAuth"];
+            /** @description JSON body for `POST`. */
+            body?: Record<string, unknown> | null;
+            /** @description Extra request headers. */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * Format: int32
+             * @description Most pages read (default 100, at most 1,000).
+             */
+            max_pages?: number;
+            /**
+             * Format: int64
+             * @description Most records read (default 100,000, at most 1,000,000).
+             */
+            max_records?: number;
+            method?: components["schemas"]["HttpMethod"];
+            pagination?: components["schemas"]["Pagination"];
+            /** @description Extra query parameters. */
+            query?: {
+                [key: string]: string;
+            };
+            /**
+             * @description JSONPath of the records in a page, e.g. `$.data[*]` or `$.results`.
+             *     Unset: the page itself when it is an array, else its only array of
+             *     objects, else the page as one record.
+             */
+            records_path?: string | null;
+            /** @description The first page's URL (`https://…`). */
+            url: string;
+        };
         /** @description One column of a query result. */
         ResultColumn: {
             /** @description The exact Arrow type (`Int64`, `Float64`, `Utf8`, `Date32`, ...), for the curious. */
@@ -1448,6 +1695,32 @@ export interface components {
          *     (`"total_revenue": 1234.5`, the shape the API specification shows).
          */
         ResultData: components["schemas"]["QueryResult"];
+        /** @description Columns added, removed or retyped by a sync (matched by SQL name). */
+        SchemaDrift: {
+            added: string[];
+            changed: components["schemas"]["TypeChange"][];
+            removed: string[];
+        };
+        /** Format: password */
+        Secret: string;
+        /** @description A sheet shared by link. */
+        SheetLinkConfig: {
+            /** @description The tab to read, by name (default: the tab in the URL, else the first). */
+            sheet?: string | null;
+            /** @description The sheet's URL as the browser shows it (or just its id). */
+            url: string;
+        };
+        /** @description What every connect request takes besides the connection itself. */
+        SourceDetails: {
+            description?: string | null;
+            /** @description Display name (default: from the connection). */
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description Sync every this many minutes (5 to 10,080); unset or 0: only on request.
+             */
+            sync_interval_minutes?: number | null;
+        };
         /**
          * @description Lifecycle of a data source.
          * @enum {string}
@@ -1474,6 +1747,27 @@ export interface components {
         };
         Suggestions: {
             questions: string[];
+        };
+        /** @description A sync that was asked for. */
+        SyncAccepted: {
+            /** Format: uuid */
+            id: string;
+            /** @description `false` when a sync of this source was already running (it is not run twice). */
+            started: boolean;
+            /** @description `syncing` until the new snapshot is in (poll the source). */
+            status: components["schemas"]["SourceStatus"];
+        };
+        /** @description The outcome of the last sync of a source, shown with it. */
+        SyncReport: {
+            drift: components["schemas"]["SchemaDrift"];
+            /** Format: int64 */
+            duration_ms: number;
+            /** @description When the sync finished, RFC 3339 (`domain` has no clock or date crate). */
+            finished_at: string;
+            /** Format: int64 */
+            rows_after: number;
+            /** Format: int64 */
+            rows_before: number;
         };
         TileOrder: {
             /** @description Every tile of the dashboard, in the new order. */
@@ -1526,6 +1820,11 @@ export interface components {
              */
             width: number;
         };
+        /**
+         * @description TLS to the database, as libpq names the modes.
+         * @enum {string}
+         */
+        TlsMode: "disable" | "prefer" | "require" | "verify_full";
         TokenRequest: {
             token: string;
         };
@@ -1547,6 +1846,12 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        /** @description A column whose type differs between two snapshots. */
+        TypeChange: {
+            column: string;
+            from: components["schemas"]["ColumnType"];
+            to: components["schemas"]["ColumnType"];
+        };
         UpdateProfile: {
             /** @description A new address must be verified again (a link is emailed to it). */
             email?: string | null;
@@ -1558,6 +1863,11 @@ export interface components {
             name?: string | null;
             /** @description Allow (or stop) sending distinct values of low-cardinality columns to the language model. */
             share_sample_values?: boolean | null;
+            /**
+             * Format: int64
+             * @description Sync a connected source every this many minutes (5 to 10,080); 0 turns the schedule off.
+             */
+            sync_interval_minutes?: number | null;
         };
         UpdateTile: {
             /** Format: int64 */
@@ -2178,6 +2488,126 @@ export interface operations {
             };
         };
     };
+    connect_api: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectApi"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceView"];
+                };
+            };
+            /** @description the API could not be read: the error says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    connect_database: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectDatabase"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceView"];
+                };
+            };
+            /** @description the database could not be read: the error says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    connect_sheets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectSheets"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceView"];
+                };
+            };
+            /** @description the sheet could not be read: the error says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    test_connection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Connection"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionPreview"];
+                };
+            };
+            /** @description the connection does not work: the error says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     upload: {
         parameters: {
             query?: never;
@@ -2466,6 +2896,40 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncAccepted"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an uploaded file: upload it again instead */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
