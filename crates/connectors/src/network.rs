@@ -26,7 +26,7 @@ impl NetworkPolicy {
     /// Whether the operator named `host` (any address is then allowed).
     pub fn allows_host(&self, host: &str) -> bool {
         let host = normalize(host);
-        self.allow_hosts.iter().any(|h| *h == host)
+        self.allow_hosts.contains(&host)
     }
 
     /// The addresses of `host:port`, all of them allowed, or why not.

@@ -48,7 +48,7 @@ async fn serve_upstream() -> (String, Arc<Upstream>) {
 }
 
 fn record(i: u64) -> Value {
-    json!({"id": i, "amount": i * 10, "customer": {"name": format!("c{i}"), "city": if i % 2 == 0 { "Oslo" } else { "Lima" }}, "tags": ["x", i]})
+    json!({"id": i, "amount": i * 10, "customer": {"name": format!("c{i}"), "city": if i.is_multiple_of(2) { "Oslo" } else { "Lima" }}, "tags": ["x", i]})
 }
 
 /// Page-number paging behind a bearer token: pages 1–3 of two records each.
