@@ -282,6 +282,10 @@ impl From<crate::sources::SourceError> for ApiError {
                 code: "not_a_connected_source",
                 message: err.to_string(),
             },
+            SourceError::NotAnUpload => ApiError::Conflict {
+                code: "not_an_upload",
+                message: err.to_string(),
+            },
             SourceError::SecretUnreadable(err) => ApiError::internal(err),
         }
     }

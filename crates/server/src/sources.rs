@@ -30,6 +30,8 @@ pub enum SourceError {
     Connector(#[from] connectors::ConnectorError),
     #[error("uploaded files are not synced; upload the new file to replace this source's data")]
     NotConnected,
+    #[error("this source is connected, not uploaded; sync it to read its data again")]
+    NotAnUpload,
     #[error(transparent)]
     SecretUnreadable(#[from] crate::vault::Unreadable),
     #[error("{0}")]
@@ -123,6 +125,100 @@ pub async fn create_from_upload(
         .await?;
     stored.keep();
     Ok(created)
+}
+
+/// A new upload in place of an uploaded source's file, swapped in like a sync:
+/// new snapshot and original under new keys, one row update (a new version, the
+/// drift report, column notes kept), then the old files go. A failure leaves
+/// the source as it was.
+pub async fn replace_upload(
+    state: &AppState,
+    source: DataSource,
+    upload: ReceivedUpload,
+) -> Result<DataSource, SourceError> {
+    if source.source_type != SourceType::Csv {
+        return Err(SourceError::NotAnUpload);
+    }
+    let started = std::time::Instant::now();
+    let user = source.user_id;
+    let stats = state.store.user_stats(user, chrono::Utc::now()).await?;
+    let limit = state.settings.storage_limit_bytes;
+    let others = (stats.storage_used_bytes - source.storage_bytes).max(0) as u64;
+    if others.saturating_add(upload.size) > limit {
+        return Err(SourceError::QuotaExceeded { limit });
+    }
+    let temp_dir = state.settings.data_dir.join("uploads/temp");
+    let snapshot_temp = tempfile::Builder::new()
+        .prefix("snapshot-")
+        .suffix(".parquet")
+        .tempfile_in(&temp_dir)?
+        .into_temp_path();
+    let ingested = ingest(
+        &state.sandbox,
+        &upload.temp,
+        &upload.file_name,
+        upload.sheet.clone(),
+        &snapshot_temp,
+    )
+    .await?;
+    let version = source.version + 1;
+    let snapshot = format!("processed/{user}/{}.v{version}.parquet", source.id);
+    let original = format!(
+        "uploads/csv/{user}/{}.v{version}.{}",
+        source.id,
+        extension_of(&upload.file_name)
+    );
+    let stored = StoredFiles::new(
+        state.storage.clone(),
+        vec![snapshot.clone(), original.clone()],
+    );
+    let snapshot_size = state.storage.put_file(&snapshot, &snapshot_temp).await?;
+    state.storage.put_file(&original, &upload.temp).await?;
+    let (schema, drift) = crate::sync::successor(&source.columns_info.0, ingested.schema);
+    let report = domain::SyncReport {
+        finished_at: chrono::Utc::now().to_rfc3339(),
+        rows_before: u64::try_from(source.row_count).unwrap_or(0),
+        rows_after: ingested.row_count,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        drift,
+    };
+    let updated = state
+        .store
+        .update_data_source(
+            user,
+            source.id,
+            store::DataSourceUpdate {
+                status: Some(SourceStatus::Connected),
+                columns_info: Some(schema),
+                profile: Some(ingested.profile),
+                row_count: Some(i64::try_from(ingested.row_count).unwrap_or(i64::MAX)),
+                file_size: Some(i64::try_from(upload.size).unwrap_or(i64::MAX)),
+                storage_bytes: Some(i64::try_from(upload.size + snapshot_size).unwrap_or(i64::MAX)),
+                last_synced_at: Some(chrono::Utc::now()),
+                file_path: Some(snapshot.clone()),
+                original_path: Some(original.clone()),
+                connection_info: Some(json!({ "file_name": upload.file_name })),
+                sync_report: Some(report),
+                bump_version: true,
+                ..Default::default()
+            },
+        )
+        .await?;
+    stored.keep();
+    if let Some(old) = source.file_path.as_deref().filter(|k| *k != snapshot) {
+        crate::querying::forget_snapshot(state, old);
+    }
+    for old in [source.file_path, source.original_path]
+        .into_iter()
+        .flatten()
+    {
+        if old != snapshot && old != original {
+            if let Err(err) = state.storage.delete(&old).await {
+                tracing::warn!(%err, key = old, "could not remove a replaced file");
+            }
+        }
+    }
+    Ok(updated)
 }
 
 /// A connected source (Sheets, REST API, database) fetched into its first

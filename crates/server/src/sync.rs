@@ -149,10 +149,7 @@ async fn sync_once(state: &AppState, user: UserId, id: DataSourceId) -> Result<(
         .tempfile_in(&temp_dir)?
         .into_temp_path();
     let fetched = connections::fetch(state, &connection, Extent::Full, &temp).await?;
-    let old_schema = &source.columns_info.0;
-    let mut schema = fetched.ingested.schema;
-    domain::sync::carry_notes(old_schema, &mut schema);
-    let drift = SchemaDrift::between(old_schema, &schema);
+    let (schema, drift) = successor(&source.columns_info.0, fetched.ingested.schema);
 
     let key = format!("processed/{user}/{id}.v{}.parquet", source.version + 1);
     let stored = StoredFiles::new(state.storage.clone(), vec![key.clone()]);
@@ -195,6 +192,17 @@ async fn sync_once(state: &AppState, user: UserId, id: DataSourceId) -> Result<(
         }
     }
     Ok(())
+}
+
+/// The schema of a new snapshot with the user's column notes carried over,
+/// and how it differs from the old one.
+pub(crate) fn successor(
+    old: &domain::SourceSchema,
+    mut new: domain::SourceSchema,
+) -> (domain::SourceSchema, SchemaDrift) {
+    domain::sync::carry_notes(old, &mut new);
+    let drift = SchemaDrift::between(old, &new);
+    (new, drift)
 }
 
 /// Checks for due syncs now and then, for as long as the server runs.

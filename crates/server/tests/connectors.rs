@@ -704,6 +704,69 @@ async fn a_sync_left_by_a_stopped_server_is_resumed_and_schedules_run() {
     assert_eq!(off["sync_interval_minutes"], Value::Null);
 }
 
+async fn replace(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_string());
+    let response = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/data-sources/{id}/upload"),
+            token,
+        )
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_upload_is_replaced_by_a_new_file_in_one_swap() {
+    let app = app().await;
+    let (ann, _) = app.register_and_login().await;
+    let (bob, _) = app.register_and_login().await;
+    let first = app
+        .upload_ok(&ann, "sales.csv", b"region,amount\nEU,1\nUS,2\n".to_vec())
+        .await;
+    let id = first["id"].as_str().unwrap();
+    let total = "SELECT SUM(amount) FROM data";
+    assert_eq!(sql(&app, &ann, id, total).await["rows"][0][0], json!(3));
+
+    // An unreadable file changes nothing.
+    let (status, _) = replace(&app, &ann, id, "sales.csv", b"").await;
+    assert_eq!(status, 422);
+    assert_eq!(sql(&app, &ann, id, total).await["rows"][0][0], json!(3));
+    let (status, _) = replace(&app, &bob, id, "sales.csv", b"region,amount\nEU,9\n").await;
+    assert_eq!(status, 404, "another user's source");
+
+    let (status, replaced) = replace(
+        &app,
+        &ann,
+        id,
+        "sales-v2.csv",
+        b"region,amount,channel\nEU,1,web\nUS,2,shop\nEU,7,web\n",
+    )
+    .await;
+    assert_eq!(status, 200, "{replaced}");
+    assert_eq!(
+        replaced["version"].as_i64(),
+        Some(first["version"].as_i64().unwrap() + 1)
+    );
+    assert_eq!(replaced["last_sync"]["drift"]["added"], json!(["channel"]));
+    assert_eq!(sql(&app, &ann, id, total).await["rows"][0][0], json!(10));
+    let files: Vec<_> = app
+        .stored_files()
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(id))
+        .collect();
+    assert_eq!(files.len(), 2, "one snapshot and one original: {files:?}");
+}
+
 #[tokio::test]
 async fn uploads_do_not_sync_and_other_users_sources_are_404() {
     let (base, _) = serve_upstream().await;

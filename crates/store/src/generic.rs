@@ -184,7 +184,8 @@ macro_rules! impl_metadata_store {
                         file_path = COALESCE($16, file_path),
                         connection_info = COALESCE($17, connection_info),
                         sync_interval_minutes = CASE WHEN $18 THEN $19 ELSE sync_interval_minutes END,
-                        sync_report = COALESCE($20, sync_report)
+                        sync_report = COALESCE($20, sync_report),
+                        original_path = COALESCE($21, original_path)
                      WHERE id = $1 AND user_id = $2 RETURNING *",
                 )
                 .bind(id.0)
@@ -207,6 +208,7 @@ macro_rules! impl_metadata_store {
                 .bind(u.sync_interval_minutes.is_some())
                 .bind(u.sync_interval_minutes.flatten())
                 .bind(u.sync_report.map(sqlx::types::Json))
+                .bind(u.original_path)
                 .fetch_one(&self.pool)
                 .await?)
             }

@@ -149,6 +149,8 @@ pub struct DataSourceUpdate {
     pub share_sample_values: Option<bool>,
     /// A new snapshot's storage key (with `bump_version`).
     pub file_path: Option<String>,
+    /// A replacing upload's storage key.
+    pub original_path: Option<String>,
     pub connection_info: Option<Value>,
     /// `Some(None)` turns the schedule off.
     pub sync_interval_minutes: Option<Option<i64>>,

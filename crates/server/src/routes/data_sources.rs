@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(upload))
+                .routes(routes!(replace_upload))
                 .layer(DefaultBodyLimit::disable()),
         )
         .routes(routes!(get_source, update_source, delete_source))
@@ -223,6 +224,34 @@ async fn upload(
         StatusCode::CREATED,
         Json(view(&state, &user, source).await?),
     ))
+}
+
+/// Replaces an uploaded source's data with a new file: typed, profiled and
+/// swapped in at once (a new version, so cached answers are recomputed; the
+/// drift against the old file in `last_sync`; column notes kept). A file that
+/// cannot be read leaves the source as it was.
+#[utoipa::path(post, path = "/api/v1/data-sources/{id}/upload", tag = "data sources",
+    params(("id" = String, Path)),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = DataSourceView), (status = 404),
+        (status = 409, description = "a connected source: sync it instead"),
+        (status = 413, description = "file or quota too large"),
+        (status = 415, description = "not a supported file"), (status = 422, description = "the file cannot be read")))]
+async fn replace_upload(
+    State(state): State<AppState>,
+    _limit: RateLimit<Uploads>,
+    user: CurrentUser,
+    Path(id): Path<DataSourceId>,
+    multipart: Multipart,
+) -> ApiResult<Json<DataSourceView>> {
+    let source = owned_source(&state, &user, id).await?;
+    let temp_dir = state.settings.data_dir.join("uploads/temp");
+    let received =
+        super::upload::receive_upload(multipart, &temp_dir, state.settings.max_upload_bytes)
+            .await?;
+    let replaced = sources::replace_upload(&state, source, received).await?;
+    Ok(Json(view(&state, &user, replaced).await?))
 }
 
 /// One data source.
