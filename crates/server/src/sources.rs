@@ -354,6 +354,31 @@ pub async fn remove_files(state: &AppState, source: &DataSource) {
     }
 }
 
+/// Removes temporary files (uploads, snapshots and fetches in flight) that a
+/// stopped server left, once they are older than `older_than`: younger ones may
+/// belong to another server on the same data directory.
+pub fn sweep_temp(data_dir: &Path, older_than: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("uploads/temp")) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= older_than);
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "removed temporary files left by a stopped server");
+    }
+    removed
+}
+
 /// Every data source of `user` (for registering tables in a query session).
 pub async fn all_sources(state: &AppState, user: UserId) -> Result<Vec<DataSource>, StoreError> {
     let mut page = Page::new(Some(1), Some(Page::MAX_SIZE));
@@ -424,5 +449,25 @@ impl Drop for StoredFiles {
                 }
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_old_temporary_files_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = dir.path().join("uploads/temp");
+        std::fs::create_dir_all(&temp).unwrap();
+        std::fs::write(temp.join("upload-1"), b"x").unwrap();
+        assert_eq!(
+            sweep_temp(dir.path(), std::time::Duration::from_secs(3600)),
+            0,
+            "in flight"
+        );
+        assert_eq!(sweep_temp(dir.path(), std::time::Duration::ZERO), 1);
+        assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0);
     }
 }

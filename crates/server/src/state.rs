@@ -34,6 +34,7 @@ impl AppState {
     /// Wires every service the handlers use from the settings.
     pub async fn build(settings: Settings, store: DynStore) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&settings.data_dir)?;
+        crate::sources::sweep_temp(&settings.data_dir, std::time::Duration::from_secs(3600));
         let cache = build_cache(&settings).await;
         let redis = connect_redis(&settings).await;
         let auth = Arc::new(AuthService::new(&settings, store.clone(), redis.clone())?);

@@ -229,12 +229,16 @@ async fn login_returns_tokens_sets_the_refresh_cookie_and_records_last_login() {
     assert!(me["last_login"].is_string(), "last_login is recorded: {me}");
 }
 
+/// 32 bytes, base64: a valid connection-secrets key.
+const SECRETS_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
 #[tokio::test]
 async fn refresh_cookie_is_secure_in_production() {
     let app = TestApp::spawn_with(|s| {
         s.production = true;
         s.jwt_secret_key = Some(Secret::new(ACCESS_SECRET));
         s.jwt_refresh_secret_key = Some(Secret::new(REFRESH_SECRET));
+        s.secrets_key = Some(Secret::new(SECRETS_KEY));
     })
     .await;
     let email = unique_email();
@@ -273,6 +277,16 @@ async fn production_refuses_to_start_without_jwt_secrets() {
     );
     settings.jwt_secret_key = Some(Secret::new("a-real-secret"));
     settings.jwt_refresh_secret_key = Some(Secret::new("another-real-secret"));
+    let err = server::AppState::build(settings.clone(), store.clone())
+        .await
+        .err()
+        .expect("must refuse without a secrets key");
+    assert!(err.to_string().contains("INSIGHTIQ_SECRETS_KEY"), "{err}");
+    assert!(
+        !dir.path().join("secrets.key").exists(),
+        "nothing generated in production"
+    );
+    settings.secrets_key = Some(Secret::new(SECRETS_KEY));
     assert!(server::AppState::build(settings, store).await.is_ok());
 }
 
