@@ -161,10 +161,11 @@ pub async fn replace_upload(
         &snapshot_temp,
     )
     .await?;
-    let version = source.version + 1;
-    let snapshot = format!("processed/{user}/{}.v{version}.parquet", source.id);
+    // A fresh suffix, so two replacements at once never write the same keys.
+    let suffix = &uuid::Uuid::new_v4().simple().to_string()[..12];
+    let snapshot = format!("processed/{user}/{}.{suffix}.parquet", source.id);
     let original = format!(
-        "uploads/csv/{user}/{}.v{version}.{}",
+        "uploads/csv/{user}/{}.{suffix}.{}",
         source.id,
         extension_of(&upload.file_name)
     );

@@ -104,7 +104,7 @@ async fn run(state: AppState, user: UserId, id: DataSourceId) {
         }
         Err(err) => {
             let message = user_message(&err);
-            tracing::warn!(data_source = %id, error = %message, "sync failed");
+            tracing::warn!(data_source = %id, error = %err, "sync failed");
             let failed = DataSourceUpdate {
                 status: Some(SourceStatus::Error),
                 status_message: Some(message),
@@ -120,15 +120,18 @@ async fn run(state: AppState, user: UserId, id: DataSourceId) {
     }
 }
 
+const INTERNAL: &str =
+    "The sync failed because of an internal error. The previous data is still in use; try again.";
+
 /// What the source shows after a failed sync.
 fn user_message(err: &SourceError) -> String {
     match err {
+        // Internal causes are logged, not shown.
         SourceError::Io(_) | SourceError::Store(_) | SourceError::SecretUnreadable(_) => {
-            format!("The sync failed: {err}. The previous data is still in use; try again.")
+            INTERNAL.into()
         }
-        SourceError::Ingest(e) if !e.is_user_error() => {
-            "The sync failed because of an internal error. The previous data is still in use; try again.".into()
-        }
+        SourceError::Ingest(e) if !e.is_user_error() => INTERNAL.into(),
+        SourceError::Connector(e) if !e.is_user_error() => INTERNAL.into(),
         other => format!("The sync failed: {other}. The previous data is still in use."),
     }
 }
