@@ -175,8 +175,9 @@ const PREVIEW_ROWS: u64 = 20;
     responses((status = 200, body = ConnectionPreview),
         (status = 422, description = "the connection does not work: the error says why")))]
 async fn test_connection(
+    // Tried again and again while a form is filled in: the general rate limit
+    // applies, not the upload one.
     State(state): State<AppState>,
-    _limit: RateLimit<Uploads>,
     _user: CurrentUser,
     Json(connection): Json<Connection>,
 ) -> ApiResult<Json<ConnectionPreview>> {
