@@ -1,5 +1,7 @@
 // The user flows of issue 8, against a real server.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from './csv.mjs';
@@ -50,6 +52,53 @@ function outboxToken(dataDir, path) {
     if (m) return decodeURIComponent(m[1]);
   }
   throw new Error(`no ${path} link in ${files.length} outbox message(s)`);
+}
+
+/**
+ * A tiny JSON API on 127.0.0.1 (a free port): `GET /orders` answers `{"data": records}`.
+ * The test changes `api.records` between syncs; `api.requests` counts the calls.
+ */
+async function startOrdersApi(records) {
+  const api = { records, requests: 0 };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (req.method === 'GET' && path === '/orders') {
+      api.requests++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: api.records, next: null }));
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'not found' }));
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  api.url = `http://127.0.0.1:${server.address().port}`;
+  api.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return api;
+}
+
+/** Run SQL with psql against the test database (stops at the first error). */
+function psql(databaseUrl, sql) {
+  return execFileSync('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The KPI answer to a question on the analysis page, as a number. */
+async function askForNumber(page, sourceId, question) {
+  await page.goto(`/analysis?source=${sourceId}`);
+  const input = page.getByLabel('Your question');
+  await input.fill(question);
+  const answer = page.waitForResponse((r) => r.url().includes('/queries/natural-language'));
+  answer.catch(() => {});
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  const body = await (await answer).json();
+  assert(body.status === 'answered', `"${question}" was answered: ${JSON.stringify(body).slice(0, 400)}`);
+  const kpi = page.getByTestId('kpi-value');
+  await kpi.waitFor();
+  const text = (await kpi.textContent())?.trim() ?? '';
+  return { value: Number(text.replace(/[^0-9.-]/g, '')), text, body };
 }
 
 async function login(page, email, password) {
@@ -269,6 +318,160 @@ export function registerFlows() {
     await page.getByText('Password changed.').waitFor();
     state.password = fresh;
   }, { dependsOn: 'log out, then log in again' });
+
+  test('connect a REST source and a database source, sync, ask a question', async ({ page, outDir, state }) => {
+    const databaseUrl = process.env.INSIGHTIQ_TEST_DATABASE_URL;
+    assert(
+      databaseUrl,
+      'INSIGHTIQ_TEST_DATABASE_URL is not set: this flow needs a PostgreSQL it may create a table in, e.g. INSIGHTIQ_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npm run e2e',
+    );
+    const db = new URL(databaseUrl);
+    const table = `e2e_orders_${Date.now()}_${process.pid}`;
+    const api = await startOrdersApi([
+      { id: 1, region: 'EU', amount: 10 },
+      { id: 2, region: 'US', amount: 20 },
+      { id: 3, region: 'EU', amount: 30 },
+    ]);
+    let created = false;
+    try {
+      psql(databaseUrl, `CREATE TABLE ${table} (id integer PRIMARY KEY, region text NOT NULL, amount numeric(10,2) NOT NULL);
+        INSERT INTO ${table} VALUES (1, 'EU', 5.50), (2, 'US', 4.50);`);
+      created = true;
+      const apiName = `Shop orders API ${Date.now()}`;
+      const dbName = `Shop orders DB ${Date.now()}`;
+
+      // 1. The REST API, through the form: test the connection, see its rows, save.
+      await page.goto('/data-sources');
+      await page.getByRole('heading', { name: 'Connect a source' }).waitFor();
+      await page.getByRole('button', { name: 'Connect…' }).click();
+      const apiForm = page.getByRole('form', { name: 'Connect a REST API' });
+      // A wrong address: the server's reason is shown, nothing is saved.
+      await apiForm.getByLabel('URL', { exact: true }).fill(`${api.url}/no-such-path`);
+      const failed = page.waitForResponse((r) => r.url().includes('/data-sources/test-connection'));
+      failed.catch(() => {});
+      await apiForm.getByRole('button', { name: 'Test connection' }).click();
+      const failedRes = await failed;
+      assertEq(failedRes.status(), 422, 'test-connection of a missing path');
+      const reason = (await failedRes.json())?.error?.message;
+      assert(reason, 'the 422 carries a message');
+      await apiForm.getByRole('alert').filter({ hasText: reason }).waitFor();
+      await apiForm.getByLabel('URL', { exact: true }).fill(`${api.url}/orders`);
+      await apiForm.getByRole('alert').waitFor({ state: 'detached' });
+      await apiForm.getByLabel('Records path').fill('$.data[*]');
+      await apiForm.getByText('Advanced: headers, pagination, limits').click();
+      await apiForm.getByLabel('Headers').fill('Accept: application/json');
+      await apiForm.getByLabel('Max records').fill('1000');
+      await apiForm.getByLabel('Name', { exact: true }).fill(apiName);
+      const tested = page.waitForResponse((r) => r.url().includes('/data-sources/test-connection'));
+      tested.catch(() => {});
+      await apiForm.getByRole('button', { name: 'Test connection' }).click();
+      const testRes = await tested;
+      assertEq(testRes.status(), 200, `test-connection status (${await testRes.text().catch(() => '')})`);
+      const apiPreview = apiForm.getByRole('region', { name: 'Connection preview' });
+      await apiPreview.locator('tbody tr').first().waitFor();
+      assertEq(await apiPreview.locator('tbody tr').count(), 3, 'rows in the API preview');
+      assert((await apiPreview.textContent()).includes('region'), 'the preview shows the region column');
+      await shots(page, outDir, '19-connect-api-preview');
+      const savedApi = page.waitForResponse((r) => r.url().includes('/data-sources/connect-api'));
+      savedApi.catch(() => {});
+      await apiForm.getByRole('button', { name: 'Save', exact: true }).click();
+      const apiRes = await savedApi;
+      assertEq(apiRes.status(), 201, `connect-api status (${await apiRes.text().catch(() => '')})`);
+      state.apiSource = await apiRes.json();
+      assertEq(state.apiSource.row_count, 3, 'rows read from the API');
+      await page.getByText(`“${apiName}” is connected: 3 rows`).waitFor();
+      const apiRow = page.locator('[data-testid="sources-table"] tr', { hasText: apiName });
+      await apiRow.waitFor();
+      assertEq((await apiRow.getByTestId('row-count').textContent())?.trim(), '3', 'API rows in the list');
+      assertEq((await apiRow.locator('[data-source-type]').textContent())?.trim(), 'REST API', 'type label of the API source');
+
+      // 2. The PostgreSQL table, through the Database form.
+      await page.getByRole('button', { name: 'Connect…' }).click();
+      await page.getByRole('tab', { name: 'Database' }).click();
+      const dbForm = page.getByRole('form', { name: 'Connect a database' });
+      await dbForm.getByLabel('Engine').selectOption('postgres');
+      await dbForm.getByLabel('Host', { exact: true }).fill(db.hostname);
+      await dbForm.getByLabel('Port', { exact: true }).fill(db.port || '5432');
+      await dbForm.getByLabel('Database name').fill(decodeURIComponent(db.pathname.replace(/^\//, '')));
+      await dbForm.getByLabel('User', { exact: true }).fill(decodeURIComponent(db.username || 'postgres'));
+      await dbForm.getByLabel('Password', { exact: true }).fill(decodeURIComponent(db.password) || 'any-password');
+      await dbForm.getByLabel('TLS').selectOption('disable');
+      await dbForm.getByLabel('Table', { exact: true }).fill(table);
+      await dbForm.getByLabel('Name', { exact: true }).fill(dbName);
+      await dbForm.getByRole('button', { name: 'Test connection' }).click();
+      const dbPreview = dbForm.getByRole('region', { name: 'Connection preview' });
+      await dbPreview.locator('tbody tr').first().waitFor();
+      assertEq(await dbPreview.locator('tbody tr').count(), 2, 'rows in the database preview');
+      await shots(page, outDir, '20-connect-database-preview');
+      const savedDb = page.waitForResponse((r) => r.url().includes('/data-sources/connect-database'));
+      savedDb.catch(() => {});
+      await dbForm.getByRole('button', { name: 'Save', exact: true }).click();
+      const dbRes = await savedDb;
+      assertEq(dbRes.status(), 201, `connect-database status (${await dbRes.text().catch(() => '')})`);
+      state.dbSource = await dbRes.json();
+      assertEq(state.dbSource.row_count, 2, 'rows read from the table');
+      assert(!JSON.stringify(state.dbSource.connection ?? {}).includes('any-password'), 'the password is not sent back');
+      const dbRow = page.locator('[data-testid="sources-table"] tr', { hasText: dbName });
+      await dbRow.waitFor();
+      assertEq((await dbRow.locator('[data-source-type]').textContent())?.trim(), 'Database', 'type label of the database source');
+
+      // 3. The upstream data changes: one more order, and a new column.
+      api.records = [...api.records, { id: 4, region: 'US', amount: 40 }].map((r) => ({ ...r, channel: r.id % 2 ? 'web' : 'store' }));
+      psql(databaseUrl, `INSERT INTO ${table} VALUES (3, 'EU', 10.00);`);
+
+      // 4. Sync the API source from the list: the badge spins, then shows connected with 4 rows.
+      const before = api.requests;
+      await apiRow.getByRole('button', { name: /^Sync now/ }).click();
+      await apiRow.locator('[data-testid="status-badge"][data-status="syncing"]').waitFor();
+      await apiRow.getByTestId('row-count').filter({ hasText: /^4$/ }).waitFor({ timeout: 30_000 });
+      await apiRow.locator('[data-testid="status-badge"][data-status="connected"]').waitFor();
+      assert(api.requests > before, 'the sync read the API again');
+      await shots(page, outDir, '21-data-sources-synced');
+
+      // 5. The API source's page: last sync and the drift (a column added); a schedule.
+      await page.goto(`/data-sources/${state.apiSource.id}`);
+      await page.getByRole('heading', { name: apiName }).waitFor();
+      await page.getByTestId('last-sync').filter({ hasText: '3 → 4 rows' }).waitFor();
+      await page.getByTestId('sync-drift').filter({ hasText: '1 column added (channel)' }).waitFor();
+      const scheduled = page.waitForResponse((r) => r.url().endsWith(`/data-sources/${state.apiSource.id}`) && r.request().method() === 'PUT');
+      scheduled.catch(() => {});
+      await page.getByLabel('Sync schedule').selectOption({ label: 'Every hour' });
+      const schedRes = await scheduled;
+      assertEq(schedRes.status(), 200, `schedule saved (${await schedRes.text().catch(() => '')})`);
+      assertEq((await schedRes.json()).sync_interval_minutes, 60, 'sync_interval_minutes');
+
+      // 6. The database source's page: Sync now, the badge follows it, the new row count.
+      await page.goto(`/data-sources/${state.dbSource.id}`);
+      await page.getByRole('heading', { name: dbName }).waitFor();
+      assertEq((await page.getByTestId('detail-rows').textContent())?.trim(), '2', 'rows before the sync');
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await page.locator('[data-testid="status-badge"][data-status="syncing"]').waitFor();
+      await page.getByTestId('detail-rows').filter({ hasText: /^3$/ }).waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="status-badge"][data-status="connected"]').waitFor();
+      await page.getByTestId('last-sync').filter({ hasText: '2 → 3 rows' }).waitFor();
+      await page.getByRole('region', { name: 'Data preview' }).locator('tbody tr').nth(2).waitFor();
+      await shots(page, outDir, '22-database-source-synced');
+
+      // 7. Questions are answered from the new snapshots.
+      const apiTotal = await askForNumber(page, state.apiSource.id, 'total amount');
+      assertEq(apiTotal.value, 100, `total amount of the API orders after the sync (shown "${apiTotal.text}")`);
+      await shots(page, outDir, '23-analysis-connected-source');
+      const dbTotal = await askForNumber(page, state.dbSource.id, 'total amount');
+      assertEq(dbTotal.value, 20, `total amount of the table after the sync (shown "${dbTotal.text}")`);
+    } finally {
+      await api.close();
+      if (created) {
+        try {
+          psql(databaseUrl, `DROP TABLE IF EXISTS ${table};`);
+        } catch (e) {
+          console.log(`      (could not drop ${table}: ${e.message})`);
+        }
+      }
+    }
+  }, {
+    dependsOn: 'log out, then log in again',
+    requires: ['/api/v1/data-sources/connect-api', '/api/v1/data-sources/connect-database', '/api/v1/data-sources/test-connection', '/api/v1/data-sources/{id}/sync'],
+  });
 
   test('a broken file shows the API error message', async ({ page, state }) => {
     const bad = join(tmpdir(), `broken-${Date.now()}.xlsx`);

@@ -11,6 +11,11 @@ export function serverBinary() {
   return join(target, 'debug', 'insightiq');
 }
 
+/** A comma-separated host list with `host` in it. */
+function allowHosts(list, host) {
+  return [...new Set([...(list ?? '').split(',').map((h) => h.trim()).filter(Boolean), host])].join(',');
+}
+
 function freePort() {
   return new Promise((res, rej) => {
     const s = createServer();
@@ -56,6 +61,9 @@ export async function startServer({ webDir, log }) {
       INSIGHTIQ_WEB_DIR: resolve(webDir),
       INSIGHTIQ_DISABLE_RATE_LIMITS: process.env.INSIGHTIQ_DISABLE_RATE_LIMITS ?? 'true',
       INSIGHTIQ_LOG: process.env.INSIGHTIQ_LOG ?? 'warn',
+      // The connector flow reads a REST API the test serves on loopback, and PostgreSQL
+      // on 127.0.0.1; connectors refuse private and loopback hosts unless listed here.
+      INSIGHTIQ_CONNECTOR_ALLOW_HOSTS: allowHosts(process.env.INSIGHTIQ_CONNECTOR_ALLOW_HOSTS, '127.0.0.1'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -13,7 +13,11 @@ export interface ColumnUpdate {
   synonyms?: string[];
 }
 
-export const updateDataSource = (id: string, body: { name?: string; description?: string; columns?: ColumnUpdate[]; share_sample_values?: boolean }) =>
+/** `sync_interval_minutes`: 0 turns a connected source's schedule off, else 5..10,080. */
+export const updateDataSource = (
+  id: string,
+  body: { name?: string; description?: string; columns?: ColumnUpdate[]; share_sample_values?: boolean; sync_interval_minutes?: number },
+) =>
   api.put<DataSource>(`/data-sources/${id}`, body).then((r) => r.data);
 
 export const deleteDataSource = (id: string) => api.delete(`/data-sources/${id}`).then(() => undefined);

@@ -19,6 +19,27 @@ export type SourceType = Schemas['SourceType'];
 export type SourceStatus = Schemas['SourceStatus'];
 export type DataSource = Schemas['DataSourceView'];
 
+export type ConnectApi = Schemas['ConnectApi'];
+export type ConnectDatabase = Schemas['ConnectDatabase'];
+export type ConnectSheets = Schemas['ConnectSheets'];
+export type RestConfig = Schemas['RestConfig'];
+export type DatabaseConfig = Schemas['DatabaseConfig'];
+export type SheetLinkConfig = Schemas['SheetLinkConfig'];
+/** The settings of a connection with its `kind` (`api`, `database`, `google_sheets`). */
+export type Connection = Schemas['Connection'];
+export type ConnectionKind = Connection['kind'];
+export type ConnectionPreview = Schemas['ConnectionPreview'];
+export type RestAuth = Schemas['RestAuth'];
+export type Pagination = Schemas['Pagination'];
+export type HttpMethod = Schemas['HttpMethod'];
+export type KeyLocation = Schemas['KeyLocation'];
+export type DbEngine = Schemas['DbEngine'];
+export type TlsMode = Schemas['TlsMode'];
+export type SyncAccepted = Schemas['SyncAccepted'];
+export type SyncReport = Schemas['SyncReport'];
+export type SchemaDrift = Schemas['SchemaDrift'];
+export type UpdateSource = Schemas['UpdateSource'];
+
 /** The shape every paged listing shares (`DataSourcePage`, `QueryPage`). */
 export interface Page<T> {
   items: T[];

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { errorMessage } from '../api/client';
 
 export interface AsyncState<T> {
@@ -6,7 +6,8 @@ export interface AsyncState<T> {
   error: string | null;
   loading: boolean;
   reload: () => void;
-  setData: (d: T | undefined) => void;
+  /** Replace the data (or update it from the latest value, as with `useState`). */
+  setData: Dispatch<SetStateAction<T | undefined>>;
 }
 
 /** Run `fn` when `deps` change; expose data, loading and the API's error message. */

@@ -12,10 +12,12 @@ import { InsightsTab } from '../components/datasource/InsightsTab';
 import { PreviewTab } from '../components/datasource/PreviewTab';
 import { ProfileTab } from '../components/datasource/ProfileTab';
 import { RenameForm } from '../components/datasource/RenameForm';
+import { LastSync, SyncButton, SyncSchedule, connectionSummary, isConnected } from '../components/datasource/Sync';
 import { Spinner } from '../components/Spinner';
 import { Tabs } from '../components/Tabs';
 import { useAsync } from '../hooks/useAsync';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { useSyncPolling } from '../hooks/useSyncPolling';
 import { formatBytes, formatCount, formatDate } from '../lib/format';
 
 type Tab = 'preview' | 'profile' | 'insights' | 'columns';
@@ -35,6 +37,8 @@ export default function DataSourceDetail() {
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const navigate = useNavigate();
+  // While a sync runs (asked here or by the schedule) the badge follows it.
+  useSyncPolling(ds.data ? [ds.data] : [], ds.setData);
 
   if (ds.error)
     return (
@@ -47,6 +51,9 @@ export default function DataSourceDetail() {
     );
   if (!ds.data) return <Spinner />;
   const s = ds.data;
+  const where = connectionSummary(s);
+  // Tabs read the snapshot; a sync makes a new one (a new version).
+  const snapshot = `${s.id}-${s.version}`;
 
   async function onDelete() {
     setDeleting(true);
@@ -73,6 +80,7 @@ export default function DataSourceDetail() {
           <Link to={`/analysis?source=${s.id}`} className="btn-primary">
             <MessageSquareText size={16} aria-hidden /> Ask a question
           </Link>
+          <SyncButton source={s} onStarted={(d) => ds.setData(d)} />
           <button type="button" className="btn-secondary text-red-700" onClick={() => setConfirm(true)}>
             <Trash2 size={16} aria-hidden /> Delete
           </button>
@@ -86,18 +94,33 @@ export default function DataSourceDetail() {
         <div><dt className="inline text-slate-500">Size </dt><dd className="inline font-medium">{formatBytes(s.file_size)}</dd></div>
         <div><dt className="inline text-slate-500">Added </dt><dd className="inline font-medium">{formatDate(s.created_at)}</dd></div>
         {s.table_name && <div><dt className="inline text-slate-500">SQL table </dt><dd className="inline font-mono text-xs">{s.table_name}</dd></div>}
+        {where && <div className="min-w-0"><dt className="inline text-slate-500">Reads from </dt><dd className="inline break-all font-mono text-xs" data-testid="connection-summary">{where}</dd></div>}
       </dl>
+      {isConnected(s) && (
+        <div className="mb-4 flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:flex-row sm:items-end sm:justify-between">
+          <LastSync source={s} />
+          <SyncSchedule source={s} onSaved={(d) => ds.setData(d)} />
+        </div>
+      )}
       <div className="mb-4">
         <AiSharingToggle source={s} onSaved={(d) => ds.setData(d)} />
       </div>
-      {s.status === 'error' && s.status_message && <div className="mb-4"><Alert>{s.status_message}</Alert></div>}
+      {s.status === 'error' && s.status_message && (
+        <div className="mb-4">
+          <Alert>
+            {isConnected(s) ? `The last sync failed: ${s.status_message}` : s.status_message}
+            {s.row_count > 0 && ' Questions are answered from the previous data.'}
+          </Alert>
+        </div>
+      )}
+      {s.status !== 'error' && s.status_message && <div className="mb-4"><Alert kind="info">{s.status_message}</Alert></div>}
       {deleteError && <div className="mb-4"><Alert>{deleteError}</Alert></div>}
       <Tabs id="ds" tabs={TABS} value={tab} onChange={setTab} />
       <div role="tabpanel" id={`ds-panel-${tab}`} aria-labelledby={`ds-tab-${tab}`}>
-        {tab === 'preview' && <PreviewTab id={s.id} />}
-        {tab === 'profile' && <ProfileTab id={s.id} />}
-        {tab === 'insights' && <InsightsTab id={s.id} />}
-        {tab === 'columns' && <ColumnsEditor source={s} onSaved={(d) => ds.setData(d)} />}
+        {tab === 'preview' && <PreviewTab key={snapshot} id={s.id} />}
+        {tab === 'profile' && <ProfileTab key={snapshot} id={s.id} />}
+        {tab === 'insights' && <InsightsTab key={snapshot} id={s.id} />}
+        {tab === 'columns' && <ColumnsEditor key={snapshot} source={s} onSaved={(d) => ds.setData(d)} />}
       </div>
       <ConfirmDialog
         open={confirm}

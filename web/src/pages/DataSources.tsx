@@ -9,8 +9,12 @@ import { PageHeader } from '../components/PageHeader';
 import { Pagination } from '../components/Pagination';
 import { Spinner } from '../components/Spinner';
 import { UploadPanel } from '../components/UploadPanel';
+import { ConnectPanel } from '../components/connect/ConnectPanel';
+import { SyncButton } from '../components/datasource/Sync';
+import type { DataSource } from '../api/types';
 import { useAsync } from '../hooks/useAsync';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { useSyncPolling } from '../hooks/useSyncPolling';
 import { formatBytes, formatCount, timeAgo } from '../lib/format';
 
 const PAGE_SIZE = 20;
@@ -22,18 +26,21 @@ export default function DataSources() {
   const [uploaded, setUploaded] = useState<string | null>(null);
   const navigate = useNavigate();
   const items = list.data?.items ?? [];
+  // A synced (or syncing) source replaces its row, so badges and counts update live.
+  const replace = (ds: DataSource) => list.setData((p) => (p ? { ...p, items: p.items.map((i) => (i.id === ds.id ? ds : i)) } : p));
+  useSyncPolling(items, replace);
+  const added = (ds: DataSource, verb: string) => {
+    setUploaded(`“${ds.name}” is ${verb}: ${formatCount(ds.row_count)} rows, ${ds.columns_info?.length ?? 0} columns.`);
+    setPage(1);
+    list.reload();
+  };
 
   return (
     <>
       <PageHeader title="Data sources" subtitle="Files and connections you can ask questions about." />
       <div className="space-y-6">
-        <UploadPanel
-          onUploaded={(ds) => {
-            setUploaded(`“${ds.name}” is ready: ${formatCount(ds.row_count)} rows, ${ds.columns_info?.length ?? 0} columns.`);
-            setPage(1);
-            list.reload();
-          }}
-        />
+        <UploadPanel onUploaded={(ds) => added(ds, 'ready')} />
+        <ConnectPanel onConnected={(ds) => added(ds, 'connected')} />
         {uploaded && <Alert kind="success">{uploaded}</Alert>}
 
         <section aria-labelledby="sources-title">
@@ -44,7 +51,7 @@ export default function DataSources() {
           {list.error && <Alert action={<button className="btn-secondary btn-sm" onClick={list.reload}>Retry</button>}>{list.error}</Alert>}
           {list.data && items.length === 0 && (
             <EmptyState icon={Database} title="No data sources yet">
-              Upload a CSV, Excel or JSON file above to get started.
+              Upload a CSV, Excel or JSON file, or connect an API, a database or a Google Sheet above to get started.
             </EmptyState>
           )}
           {items.length > 0 && (
@@ -73,14 +80,20 @@ export default function DataSources() {
                           </Link>
                         </td>
                         <td className="px-4 py-2.5"><TypeBadge type={s.type} /></td>
-                        <td className="px-4 py-2.5"><StatusBadge status={s.status} /></td>
+                        <td className="px-4 py-2.5">
+                          <StatusBadge status={s.status} />
+                          <StatusMessage source={s} />
+                        </td>
                         <td className="px-4 py-2.5 text-right tabular-nums" data-testid="row-count">{formatCount(s.row_count)}</td>
                         <td className="px-4 py-2.5 text-right tabular-nums">{formatBytes(s.file_size)}</td>
                         <td className="px-4 py-2.5 text-slate-600">{timeAgo(s.updated_at ?? s.created_at)}</td>
                         <td className="px-4 py-2.5 text-right">
-                          <button type="button" className="btn-ghost btn-sm" onClick={() => navigate(`/analysis?source=${s.id}`)}>
-                            <MessageSquareText size={14} aria-hidden /> Ask
-                          </button>
+                          <div className="flex items-start justify-end gap-1">
+                            <SyncButton source={s} onStarted={replace} size="sm" />
+                            <button type="button" className="btn-ghost btn-sm" onClick={() => navigate(`/analysis?source=${s.id}`)}>
+                              <MessageSquareText size={14} aria-hidden /> Ask
+                            </button>
+                          </div>
                         </td>
                       </tr>
                     ))}
@@ -97,15 +110,19 @@ export default function DataSources() {
                       </Link>
                       <StatusBadge status={s.status} />
                     </div>
+                    <StatusMessage source={s} />
                     <div className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-600">
                       <TypeBadge type={s.type} />
                       <span>{formatCount(s.row_count)} rows</span>
                       <span>{formatBytes(s.file_size)}</span>
                       <span>updated {timeAgo(s.updated_at ?? s.created_at)}</span>
                     </div>
-                    <Link to={`/analysis?source=${s.id}`} className="btn-secondary btn-sm mt-3">
-                      <MessageSquareText size={14} aria-hidden /> Ask a question
-                    </Link>
+                    <div className="mt-3 flex flex-wrap items-start gap-2">
+                      <Link to={`/analysis?source=${s.id}`} className="btn-secondary btn-sm">
+                        <MessageSquareText size={14} aria-hidden /> Ask a question
+                      </Link>
+                      <SyncButton source={s} onStarted={replace} size="sm" />
+                    </div>
                   </li>
                 ))}
               </ul>
@@ -115,5 +132,15 @@ export default function DataSources() {
         </section>
       </div>
     </>
+  );
+}
+
+/** Why a source is in error (the previous snapshot still answers questions). */
+function StatusMessage({ source }: { source: DataSource }) {
+  if (source.status !== 'error' || !source.status_message) return null;
+  return (
+    <p className="mt-1 max-w-xs break-words text-xs text-red-700" data-testid="status-message">
+      {source.status_message}
+    </p>
   );
 }
